@@ -1,0 +1,253 @@
+/**
+ * The result record: one JSON object per target. This is the contract every output format, the diagnosis
+ * layer, `rdprobe diff` and users' own scripts rely on. README.md ("Result record") documents every field;
+ * change a field here only together with the README, RECORD_SCHEMA_VERSION and the schema test.
+ *
+ * Conventions: snake_case keys; `null` means "not measured / could not tell", never "no";
+ * names are the specification's names; fingerprints are upper-case hex without separators.
+ */
+
+export const RECORD_SCHEMA_VERSION = 1;
+
+export type Status = 'ok' | 'unreachable' | 'not_rdp' | 'error';
+
+/** Where along the connection sequence something failed. */
+export type Stage = 'dns' | 'tcp' | 'x224' | 'negotiation' | 'tls' | 'credssp' | 'mcs';
+
+/**
+ * Why. The vocabulary is fixed (zgrab2-style) so scripts can switch on it:
+ *  tcp: refused | timeout | unreachable | error
+ *  x224: timeout | closed | reset | not_tpkt | malformed | too_large
+ *  negotiation: the RDP_NEG_FAILURE code name (e.g. HYBRID_REQUIRED_BY_SERVER) | protocol_mismatch
+ *  tls: alert | reset | closed | timeout | error
+ *  credssp / mcs: timeout | closed | reset | malformed | server_error | too_large
+ *  dns: not_found | error
+ *  any stage: deadline (the host deadline ran out while in this stage)
+ */
+export interface Failure {
+  stage: Stage;
+  reason: string;
+  detail: string | null;
+}
+
+export const PROTOCOL_KEYS = ['rdp', 'ssl', 'hybrid', 'rdstls', 'hybrid_ex', 'rdsaad'] as const;
+export type ProtocolKey = (typeof PROTOCOL_KEYS)[number];
+
+/**
+ * What the server answered to one X.224 Connection Request:
+ *  negotiation_response  RDP_NEG_RSP (selected protocol in `selected`)
+ *  negotiation_failure   RDP_NEG_FAILURE (code in `failure_code`)
+ *  no_negotiation        Connection Confirm without negotiation data (pre-2003 servers: implies Standard RDP Security)
+ *  or how the exchange broke: refused, timeout, closed, reset, not_tpkt, malformed, error
+ */
+export type NegotiationResponse =
+  | 'negotiation_response'
+  | 'negotiation_failure'
+  | 'no_negotiation'
+  | 'refused'
+  | 'timeout'
+  | 'closed'
+  | 'reset'
+  | 'not_tpkt'
+  | 'malformed'
+  | 'error';
+
+export interface ProtocolResult {
+  /** requestedProtocols we sent, as spec names (hybrid is sent together with ssl, hybrid_ex with hybrid and ssl). */
+  requested: string[];
+  /** true only when the server selected exactly this protocol; null when the exchange broke before an answer. */
+  supported: boolean | null;
+  response: NegotiationResponse;
+  /** The protocol the server selected (its record key, or `unknown(0x..)`), when it sent RDP_NEG_RSP. */
+  selected: string | null;
+  /** RDP_NEG_FAILURE code by spec name, when the server sent one. */
+  failure_code: string | null;
+  /** RDP_NEG_RSP flags by spec name. */
+  flags: string[];
+  /** Free text about a broken exchange (e.g. the first bytes of a non-TPKT answer). */
+  detail: string | null;
+}
+
+export const TLS_VERSION_KEYS = ['tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
+export type TlsVersionKey = (typeof TLS_VERSION_KEYS)[number];
+
+/** How a TLS attempt that did not complete looked from the client side. */
+export interface TlsRefusal {
+  /** alert: the server sent a TLS alert; reset / closed / timeout: the transport ended; version_mismatch: the
+   * server answered with another version than the only one offered; error: anything else (see detail). */
+  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'version_mismatch' | 'error';
+  /** TLS alert number (RFC 8446 6) when kind is alert. */
+  alert: number | null;
+  /** Alert description name, e.g. handshake_failure. */
+  alert_description: string | null;
+  detail: string | null;
+}
+
+export interface TlsAttempt {
+  /** true accepted, false refused, null not tested (or the X.224 step before it broke). */
+  accepted: boolean | null;
+  cipher: string | null;
+  refusal: TlsRefusal | null;
+}
+
+export interface TlsResult {
+  /** The X.224 protocol used to reach TLS for the version probes: ssl, or hybrid when ssl is refused. */
+  via: 'ssl' | 'hybrid' | null;
+  versions: Record<TlsVersionKey, boolean | null>;
+  attempts: Record<TlsVersionKey, TlsAttempt>;
+  /** Cipher negotiated on the client-like connection (or the best accepted version). */
+  cipher: string | null;
+  /** TLS version negotiated on the client-like connection (min TLS 1.0, max TLS 1.3). */
+  negotiated_version: string | null;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  subject_cn: string | null;
+  issuer: string;
+  san: string[];
+  /** Upper-case hex. */
+  serial: string;
+  not_before: string;
+  not_after: string;
+  /** Whole days from the scan to not_after (negative when expired). */
+  days_remaining: number;
+  expired: boolean;
+  /** not_before is in the future. */
+  not_yet_valid: boolean;
+  self_signed: boolean;
+  key_type: string;
+  key_bits: number | null;
+  signature_algorithm: string;
+  /** What Windows stores in SSLCertificateSHA1Hash. */
+  sha1_fingerprint: string;
+  sha256_fingerprint: string;
+  /** Certificates the server sent (leaf included). */
+  chain_length: number;
+}
+
+export interface NtStatus {
+  /** e.g. 0xC000006D */
+  hex: string;
+  /** e.g. STATUS_LOGON_FAILURE, or unknown */
+  name: string;
+}
+
+export interface NtlmInfo {
+  target_name: string | null;
+  netbios_domain: string | null;
+  netbios_computer: string | null;
+  dns_domain: string | null;
+  dns_computer: string | null;
+  dns_tree: string | null;
+  /** major.minor.build from the NTLM VERSION structure. */
+  os_version: string | null;
+  /** The server's FILETIME timestamp AV_PAIR, ISO 8601. */
+  server_time: string | null;
+  /** server minus prober, seconds (only a hint: the prober's clock may be wrong too). */
+  clock_skew_seconds: number | null;
+  negotiate_flags: string[];
+}
+
+export interface CredsspResult {
+  /** The server's TSRequest version. */
+  version: number | null;
+  error_code: NtStatus | null;
+  ntlm: NtlmInfo | null;
+  /** How the CredSSP step ended when it did not yield a CHALLENGE. */
+  failure: Failure | null;
+}
+
+export type EncryptionLevel = 'none' | 'low' | 'client_compatible' | 'high' | 'fips';
+export type EncryptionMethod = '40bit' | '56bit' | '128bit' | 'fips';
+
+export interface RdpServerCertificate {
+  type: 'proprietary' | 'x509';
+  key_bits: number | null;
+  /** RSA public exponent (proprietary certificates). */
+  exponent: number | null;
+  /** X.509 chains: number of certificates. */
+  chain_length: number | null;
+  /** X.509 chains: the leaf, parsed. */
+  leaf: CertificateInfo | null;
+}
+
+export interface RdpSecurityResult {
+  encryption_level: EncryptionLevel | `unknown(${string})` | null;
+  /** Methods the server selected when offered alone. */
+  encryption_methods: EncryptionMethod[];
+  /** Per method: true selected, false refused/other, null not tested. */
+  methods_tested: Record<EncryptionMethod, boolean | null>;
+  /** e.g. "RDP 10.7" */
+  server_version: string | null;
+  /** Server Core Data version, hex e.g. 0x0008000c */
+  server_version_raw: string | null;
+  /** clientRequestedProtocols echoed in Server Core Data, as names. */
+  client_requested_protocols: string[] | null;
+  /** earlyCapabilityFlags of Server Core Data, as names. */
+  early_capability_flags: string[] | null;
+  server_certificate: RdpServerCertificate | null;
+  /** How the MCS step failed when no method could be measured. */
+  failure: Failure | null;
+}
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export type Certainty = 'confirmed' | 'likely' | 'possible';
+
+export interface FindingCause {
+  text: string;
+  certainty: Certainty;
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** The observed facts that triggered the finding, in the record's own terms (`protocols.ssl.failure_code = ...`). */
+  evidence: string[];
+  causes: FindingCause[];
+  /** Source and ID, e.g. "Schannel 36871". */
+  event_ids: string[];
+  /** Commands to run on the server. */
+  checks: string[];
+  remediation: string[];
+}
+
+/** Milliseconds per stage of the client-like connection, null when the stage was not reached. */
+export interface Timings {
+  total: number;
+  dns: number | null;
+  tcp: number | null;
+  x224: number | null;
+  tls: number | null;
+  credssp: number | null;
+  mcs: number | null;
+}
+
+export interface ProbeRecord {
+  schema_version: number;
+  /** The target as the user wrote it (or as generated from a range). */
+  target: string;
+  host: string;
+  address: string | null;
+  port: number;
+  /** ISO 8601 time the probe of this host started. */
+  scanned_at: string;
+  status: Status;
+  /** The failure of the connection a modern client makes (ssl|hybrid|hybrid_ex requested), or null. */
+  failure: Failure | null;
+  protocols: Record<ProtocolKey, ProtocolResult> | null;
+  nla_required: boolean | null;
+  /** RDP_NEG_RSP flags of the client-like connection, spec names. */
+  server_flags: string[];
+  tls: TlsResult | null;
+  certificate: CertificateInfo | null;
+  credssp: CredsspResult | null;
+  rdp_security: RdpSecurityResult | null;
+  timings_ms: Timings;
+  /** TCP connections this probe opened (bounded: at most 12 per host). */
+  connections: number;
+  findings: Finding[];
+}
