@@ -1,0 +1,50 @@
+/**
+ * The contract between the scan runner and the output formats. A sink sees the scan as a stream:
+ * `begin` once, `record` once per host as soon as it is finished, `end` once (also after an interrupt).
+ * Sinks never keep the whole scan in memory unless the format forces them to (SARIF buffers its results).
+ */
+import type { ProbeRecord, ProtocolKey, Severity, Status, TlsVersionKey } from '../record.js';
+
+export interface ScanMeta {
+  /** rdprobe's own version. */
+  version: string;
+  /** ISO 8601 time the scan started. */
+  started_at: string;
+  /** The command line, for the report header (json only). */
+  argv?: string[];
+  /** How many targets the scan expands to, when known up front. */
+  targets_total?: number | null;
+}
+
+export interface ScanSummary {
+  hosts: number;
+  by_status: Record<Status, number>;
+  /** Hosts whose server selected the protocol (`supported === true`). */
+  protocols: Record<ProtocolKey, number>;
+  /** Hosts that accepted the TLS version (`versions[v] === true`). */
+  tls_versions: Record<TlsVersionKey, number>;
+  /** Findings (not hosts) per severity. */
+  findings_by_severity: Record<Severity, number>;
+  /** Findings (not hosts) per finding id. */
+  findings_by_id: Record<string, number>;
+  finished_at: string;
+  /** The scan stopped before every target was probed (Ctrl-C, deadline). */
+  interrupted: boolean;
+}
+
+export interface OutputSink {
+  begin(meta: ScanMeta): void | Promise<void>;
+  /** The runner awaits this before handing over the next record. */
+  record(r: ProbeRecord): void | Promise<void>;
+  end(summary: ScanSummary): void | Promise<void>;
+}
+
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'junit', 'sarif', 'github'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface SinkOptions {
+  /** table: force colour on/off. Unset: colour when the stream is a TTY and NO_COLOR is unset or empty. */
+  color?: boolean;
+  /** junit, sarif, github: findings at or above this severity fail the gate. Default 'high'. */
+  failOn?: Severity;
+}
