@@ -1,0 +1,68 @@
+/**
+ * csv: a header row and one row per host with the main facts flattened; the full detail lives in json/ndjson.
+ * RFC 4180 (CRLF line ends, quoted cells where needed) with a UTF-8 byte order mark first: Excel on Windows
+ * reads a BOM-less .csv in the ANSI code page and would garble non-ASCII certificate names; LibreOffice,
+ * Python's csv module (encoding='utf-8-sig'), PowerShell's Import-Csv and pandas all accept the BOM.
+ * Booleans are true/false, and an empty cell means "not measured" (null in the record), never "no".
+ * Every cell goes through forCsvCell (formula-injection guard; see there for why numbers stay numeric).
+ */
+import { PROTOCOL_KEYS, TLS_VERSION_KEYS, type ProbeRecord } from '../record.js';
+import { maxSeverity, writeChunk } from './common.js';
+import { forCsvCell, type CsvValue } from './escape.js';
+import type { OutputSink } from './types.js';
+
+export const CSV_BOM = '\ufeff';
+
+type Column = readonly [name: string, value: (r: ProbeRecord) => CsvValue];
+
+export const CSV_COLUMNS: readonly Column[] = [
+  ['target', (r) => r.target],
+  ['host', (r) => r.host],
+  ['address', (r) => r.address],
+  ['port', (r) => r.port],
+  ['status', (r) => r.status],
+  ['failure_stage', (r) => r.failure?.stage],
+  ['failure_reason', (r) => r.failure?.reason],
+  ...PROTOCOL_KEYS.map((k): Column => [k, (r) => r.protocols?.[k].supported]),
+  ['nla_required', (r) => r.nla_required],
+  ...TLS_VERSION_KEYS.map((v): Column => [v, (r) => r.tls?.versions[v]]),
+  ['tls_cipher', (r) => r.tls?.cipher],
+  ['cert_subject_cn', (r) => r.certificate?.subject_cn],
+  ['cert_issuer', (r) => r.certificate?.issuer],
+  ['cert_not_after', (r) => r.certificate?.not_after],
+  ['cert_days_remaining', (r) => r.certificate?.days_remaining],
+  ['cert_self_signed', (r) => r.certificate?.self_signed],
+  ['cert_key_bits', (r) => r.certificate?.key_bits],
+  ['cert_sha1', (r) => r.certificate?.sha1_fingerprint],
+  ['credssp_version', (r) => r.credssp?.version],
+  ['ntlm_netbios_computer', (r) => r.credssp?.ntlm?.netbios_computer],
+  ['ntlm_dns_computer', (r) => r.credssp?.ntlm?.dns_computer],
+  ['ntlm_dns_domain', (r) => r.credssp?.ntlm?.dns_domain],
+  ['os_version', (r) => r.credssp?.ntlm?.os_version],
+  ['clock_skew_seconds', (r) => r.credssp?.ntlm?.clock_skew_seconds],
+  ['rdp_encryption_level', (r) => r.rdp_security?.encryption_level],
+  ['rdp_encryption_methods', (r) => r.rdp_security?.encryption_methods.join(';')],
+  ['rdp_server_version', (r) => r.rdp_security?.server_version],
+  ['findings', (r) => r.findings.map((f) => f.id).join(' ')],
+  ['max_severity', (r) => maxSeverity(r.findings)],
+];
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.map(([name]) => forCsvCell(name)).join(',')}\r\n`;
+}
+
+export function csvRow(r: ProbeRecord): string {
+  return `${CSV_COLUMNS.map(([, value]) => forCsvCell(value(r))).join(',')}\r\n`;
+}
+
+export function createCsvSink(stream: NodeJS.WritableStream): OutputSink {
+  return {
+    begin() {
+      return writeChunk(stream, CSV_BOM + csvHeader());
+    },
+    record(r: ProbeRecord) {
+      return writeChunk(stream, csvRow(r));
+    },
+    end() {},
+  };
+}
