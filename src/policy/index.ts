@@ -1,0 +1,34 @@
+/** Public API of the policy module (CI gates). See docs/policy.md. */
+export {
+  POLICY_TLS_VERSIONS,
+  PolicyError,
+  RULE_NAMES,
+  type HostMatch,
+  type HostOverride,
+  type HostRules,
+  type Policy,
+  type PolicyRules,
+  type PolicyTlsVersion,
+  type RuleName,
+} from './types.js';
+export {
+  FLAGS_SOURCE,
+  loadPolicy,
+  mergePolicies,
+  normaliseThumbprint,
+  normaliseTlsVersion,
+  parsePolicy,
+  policyFromFlags,
+  policyFromObject,
+} from './parse.js';
+export {
+  evaluatePolicy,
+  gateExitCode,
+  hostMatchSpecificity,
+  isPolicyFinding,
+  matchingOverrides,
+  resolveRules,
+  type ResolvedRuleName,
+  type ResolvedRules,
+} from './evaluate.js';
+export { rsaEquivalentBits } from './keys.js';
