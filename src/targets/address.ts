@@ -63,9 +63,9 @@ export function formatIPv4(value: bigint): string {
  */
 export function parseIPv6(s: string): bigint {
   if (s === '') throw new AddressSyntax('empty IPv6 address');
+  if (s.includes(':::')) throw new AddressSyntax('":::" is not valid');
   const dbl = s.indexOf('::');
   if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) throw new AddressSyntax('"::" may appear only once');
-  if (s.includes(':::')) throw new AddressSyntax('":::" is not valid');
   const parseSide = (side: string, allowV4Tail: boolean): bigint[] => {
     if (side === '') return [];
     const groups = side.split(':');
