@@ -74,8 +74,9 @@ export type TlsVersionKey = (typeof TLS_VERSION_KEYS)[number];
 /** How a TLS attempt that did not complete looked from the client side. */
 export interface TlsRefusal {
   /** alert: the server sent a TLS alert; reset / closed / timeout: the transport ended; version_mismatch: the
-   * server answered with another version than the only one offered; error: anything else (see detail). */
-  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'version_mismatch' | 'error';
+   * server answered with another version than the only one offered; malformed: the answer was not TLS;
+   * error: anything else (see detail). */
+  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'version_mismatch' | 'malformed' | 'error';
   /** TLS alert number (RFC 8446 6) when kind is alert. */
   alert: number | null;
   /** Alert description name, e.g. handshake_failure. */
@@ -91,8 +92,8 @@ export interface TlsAttempt {
 }
 
 export interface TlsResult {
-  /** The X.224 protocol used to reach TLS for the version probes: ssl, or hybrid when ssl is refused. */
-  via: 'ssl' | 'hybrid' | null;
+  /** The X.224 protocol used to reach TLS for the version probes: ssl, or hybrid (then hybrid_ex) when ssl is refused. */
+  via: 'ssl' | 'hybrid' | 'hybrid_ex' | null;
   versions: Record<TlsVersionKey, boolean | null>;
   attempts: Record<TlsVersionKey, TlsAttempt>;
   /** Cipher negotiated on the client-like connection (or the best accepted version). */

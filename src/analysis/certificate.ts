@@ -1,0 +1,150 @@
+import 'reflect-metadata'; // @peculiar/x509 2.x resolves its providers through tsyringe, which needs this first
+import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import { X509Certificate as NodeX509, createHash, webcrypto } from 'node:crypto';
+import { DecodeError } from '../../protocol/errors.js';
+import type { CertificateInfo } from '../record.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+/** Signature algorithm OIDs (RFC 3279, 4055, 5758, 8410) by the names administrators see in certlm.msc/openssl. */
+const SIGNATURE_ALGORITHMS: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.3.14.3.2.29': 'sha1WithRSAEncryption (OIW)',
+  '1.2.840.10040.4.3': 'dsa-with-sha1',
+  '2.16.840.1.101.3.4.3.2': 'dsa-with-sha256',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+};
+
+/** Public key algorithm OIDs of SubjectPublicKeyInfo. */
+const KEY_TYPES: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
+  '1.2.840.10040.4.1': 'DSA',
+  '1.2.840.10045.2.1': 'EC',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+};
+
+const CURVE_BITS: Readonly<Record<string, number>> = { 'P-256': 256, 'P-384': 384, 'P-521': 521, 'K-256': 256 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Everything the record says about a certificate, from its DER bytes. The SHA-1 fingerprint is the value
+ * Windows keeps in the RDP-Tcp `SSLCertificateSHA1Hash` registry value, so an administrator can compare them.
+ * Throws DecodeError('certificate') for bytes that are not a certificate; never anything else.
+ */
+export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<CertificateInfo> {
+  let cert: x509.X509Certificate;
+  let oids: { sigOid: string; keyOid: string };
+  try {
+    cert = new x509.X509Certificate(der);
+    oids = algorithmOids(der);
+  } catch (e) {
+    throw new DecodeError('certificate', 0, `not a parseable X.509 certificate: ${(e as Error).message}`);
+  }
+  const { sigOid, keyOid } = oids;
+  const keyType = KEY_TYPES[keyOid] ?? `unknown(${keyOid})`;
+  const notBefore = cert.notBefore;
+  const notAfter = cert.notAfter;
+  return {
+    subject: cert.subject,
+    subject_cn: cert.subjectName.getField('CN')[0] ?? null,
+    issuer: cert.issuer,
+    san: subjectAltNames(cert),
+    serial: cert.serialNumber.toUpperCase(),
+    not_before: notBefore.toISOString(),
+    not_after: notAfter.toISOString(),
+    days_remaining: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+    expired: notAfter.getTime() < now.getTime(),
+    not_yet_valid: notBefore.getTime() > now.getTime(),
+    self_signed: isSelfSigned(der, cert),
+    key_type: keyType,
+    key_bits: keyBits(cert),
+    signature_algorithm: SIGNATURE_ALGORITHMS[sigOid] ?? `unknown(${sigOid})`,
+    sha1_fingerprint: fingerprint('sha1', der),
+    sha256_fingerprint: fingerprint('sha256', der),
+    chain_length: chainLength,
+  };
+}
+
+/**
+ * The signature and public-key algorithm OIDs, read from the DER structure (RFC 5280 4.1):
+ *   Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue }
+ *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT OPTIONAL, serialNumber, signature, issuer, validity,
+ *                                 subject, subjectPublicKeyInfo, ... }
+ * Read here rather than through Web Crypto, which has no names for MD5 and other legacy algorithms.
+ */
+function algorithmOids(der: Uint8Array): { sigOid: string; keyOid: string } {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) throw new Error(parsed.result.error || 'bad DER');
+  const seq = (n: asn1js.AsnType | undefined): asn1js.Sequence => {
+    if (!(n instanceof asn1js.Sequence)) throw new Error('unexpected certificate structure');
+    return n;
+  };
+  const oid = (n: asn1js.AsnType | undefined): string => {
+    if (!(n instanceof asn1js.ObjectIdentifier)) throw new Error('expected an OBJECT IDENTIFIER');
+    return n.valueBlock.toString();
+  };
+  const top = seq(parsed.result);
+  const tbs = seq(top.valueBlock.value[0]);
+  const sigOid = oid(seq(top.valueBlock.value[1]).valueBlock.value[0]);
+  const fields = tbs.valueBlock.value;
+  const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0]?.idBlock.tagNumber === 0;
+  const spki = seq(fields[hasVersion ? 6 : 5]);
+  const keyOid = oid(seq(spki.valueBlock.value[0]).valueBlock.value[0]);
+  return { sigOid, keyOid };
+}
+
+function fingerprint(alg: 'sha1' | 'sha256', der: Uint8Array): string {
+  return createHash(alg).update(der).digest('hex').toUpperCase();
+}
+
+function subjectAltNames(cert: x509.X509Certificate): string[] {
+  try {
+    const ext = cert.getExtension(x509.SubjectAlternativeNameExtension);
+    if (!ext) return [];
+    return ext.names.items.map((n) => `${n.type}:${n.value}`);
+  } catch {
+    return [];
+  }
+}
+
+function keyBits(cert: x509.X509Certificate): number | null {
+  try {
+    const alg = cert.publicKey.algorithm as { modulusLength?: number; namedCurve?: string };
+    if (typeof alg.modulusLength === 'number') return alg.modulusLength;
+    if (alg.namedCurve) return CURVE_BITS[alg.namedCurve] ?? null;
+  } catch {
+    // unknown key algorithm: size unknown rather than a crash
+  }
+  return null;
+}
+
+/**
+ * Self-signed = the certificate names itself as issuer and its signature verifies with its own key. OpenSSL
+ * (through node:crypto) verifies legacy MD5/SHA-1 signatures that Web Crypto refuses; if even that fails on an
+ * exotic algorithm, issuer == subject is the best available answer.
+ */
+function isSelfSigned(der: Uint8Array, cert: x509.X509Certificate): boolean {
+  if (cert.subject !== cert.issuer) return false;
+  try {
+    const c = new NodeX509(der);
+    return c.checkIssued(c) && c.verify(c.publicKey);
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,81 @@
+import { buildConnectionRequest, parseConnectionAnswer, type ConnectionAnswer } from '../../protocol/connection.js';
+import {
+  PROTOCOL_RDP,
+  failureCodeName,
+  negRspFlagNames,
+  requestedProtocolNames,
+  selectedProtocolKey,
+} from '../../protocol/negotiation.js';
+import { DecodeError } from '../../protocol/errors.js';
+import type { Budget } from '../transport/clock.js';
+import { RdpConnection } from '../transport/rdp-connection.js';
+import type { Failure, NegotiationResponse, ProtocolKey, ProtocolResult } from '../record.js';
+import { preview, toFailure } from './failure.js';
+
+/**
+ * Connection Initiation ([MS-RDPBCGR] 1.3.1.1): send one X.224 Connection Request with RDP_NEG_REQ and read
+ * the Connection Confirm. Returns what the server said, or how the exchange broke (stage x224).
+ */
+export type Negotiated =
+  | { ok: true; answer: ConnectionAnswer }
+  | { ok: false; failure: Failure; response: NegotiationResponse };
+
+export async function negotiate(conn: RdpConnection, requested: number, cookie: string | null, budget: Budget): Promise<Negotiated> {
+  conn.send(buildConnectionRequest(requested, cookie));
+  try {
+    const packet = await conn.readTpkt(budget, 'X.224 Connection Confirm');
+    return { ok: true, answer: parseConnectionAnswer(packet) };
+  } catch (err) {
+    const failure = toFailure('x224', err);
+    if (err instanceof DecodeError && failure.reason === 'not_tpkt') {
+      failure.detail = `not an RDP service: ${preview(conn.reader.peek(64))}`;
+    }
+    const response: NegotiationResponse =
+      failure.reason === 'not_tpkt' ? 'not_tpkt'
+      : failure.reason === 'malformed' || failure.reason === 'too_large' ? 'malformed'
+      : failure.reason === 'timeout' || failure.reason === 'deadline' ? 'timeout'
+      : failure.reason === 'closed' ? 'closed'
+      : failure.reason === 'reset' ? 'reset'
+      : 'error';
+    return { ok: false, failure, response };
+  }
+}
+
+/** The protocol a Connection Confirm selected, as a record key ('rdp' for an old server that ignored RDP_NEG_REQ). */
+export function selectedKey(answer: ConnectionAnswer): string | null {
+  if (answer.type === 'response') return selectedProtocolKey(answer.selectedProtocol);
+  if (answer.type === 'none') return 'rdp';
+  return null;
+}
+
+/**
+ * The record entry for one protocol probe. `supported` is true only when the server selected exactly the
+ * protocol under test: a failure code, or the server picking another protocol (xrdp in rdp mode selects RDP
+ * for everything), is false. nmap gets this wrong by calling any Connection Confirm a success.
+ */
+export function protocolResult(key: ProtocolKey, requested: number, n: Negotiated | { ok: false; failure: Failure; response: NegotiationResponse }): ProtocolResult {
+  const base: ProtocolResult = {
+    requested: requestedProtocolNames(requested),
+    supported: null,
+    response: 'error',
+    selected: null,
+    failure_code: null,
+    flags: [],
+    detail: null,
+  };
+  if (!n.ok) return { ...base, response: n.response, detail: n.failure.detail ? `${n.failure.reason}: ${n.failure.detail}` : n.failure.reason };
+  const a = n.answer;
+  switch (a.type) {
+    case 'response': {
+      const selected = selectedProtocolKey(a.selectedProtocol);
+      return { ...base, response: 'negotiation_response', selected, supported: selected === key, flags: negRspFlagNames(a.flags) };
+    }
+    case 'failure':
+      return { ...base, response: 'negotiation_failure', failure_code: failureCodeName(a.failureCode), supported: false };
+    case 'none':
+      // A Confirm without negotiation data: the server predates RDP_NEG_REQ and speaks Standard RDP Security only.
+      return { ...base, response: 'no_negotiation', selected: 'rdp', supported: key === 'rdp' };
+    case 'disconnect':
+      return { ...base, response: 'negotiation_failure', supported: false, detail: `X.224 Disconnect Request${a.reason !== null ? ` (reason ${a.reason})` : ''}` };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * How a connection-level step ended badly. Probes map these onto the record's Failure (stage + reason);
+ * the kinds are the fixed vocabulary documented in src/record.ts.
+ */
+export type TransportErrorKind =
+  | 'refused'
+  | 'timeout'
+  | 'deadline'
+  | 'unreachable'
+  | 'not_found'
+  | 'closed'
+  | 'reset'
+  | 'too_large'
+  | 'error';
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly kind: TransportErrorKind,
+    readonly detail: string | null = null,
+  ) {
+    super(detail ? `${kind}: ${detail}` : kind);
+  }
+}
+
+/** Maps a Node socket error onto our vocabulary (ECONNREFUSED -> refused, ...). */
+export function classifySocketError(err: unknown): TransportError {
+  if (err instanceof TransportError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  const detail = code ? `${code}${e.message ? `: ${e.message}` : ''}` : String(e?.message ?? err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new TransportError('refused', detail);
+    case 'ETIMEDOUT':
+      return new TransportError('timeout', detail);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETDOWN':
+    case 'EADDRNOTAVAIL':
+      return new TransportError('unreachable', detail);
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_NODATA':
+    case 'EAI_AGAIN':
+      return new TransportError('not_found', detail);
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNABORTED':
+      return new TransportError('reset', detail);
+    default:
+      return new TransportError('error', detail);
+  }
+}

@@ -1,0 +1,113 @@
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { tlsAlertName } from '../../protocol/tls-alerts.js';
+import type { TlsRefusal, TlsVersionKey } from '../record.js';
+import type { Budget } from './clock.js';
+
+export const TLS_VERSIONS: Record<TlsVersionKey, tls.SecureVersion> = {
+  'tls1.0': 'TLSv1',
+  'tls1.1': 'TLSv1.1',
+  'tls1.2': 'TLSv1.2',
+  'tls1.3': 'TLSv1.3',
+};
+
+export interface TlsRange {
+  min: tls.SecureVersion;
+  max: tls.SecureVersion;
+}
+
+export type TlsOutcome =
+  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string; ms: number }
+  | { ok: false; refusal: TlsRefusal; ms: number };
+
+/**
+ * Upgrades an already-negotiated RDP connection to TLS ([MS-RDPBCGR] 5.4.5.1: the TLS handshake starts right
+ * after the X.224 Connection Confirm, on the same socket). Security level 0 and every cipher OpenSSL still has,
+ * because the point is to measure what a legacy server accepts, not to protect a session; the certificate is
+ * not verified for the same reason (it is analysed instead).
+ */
+export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promise<TlsOutcome> {
+  const started = Date.now();
+  const { ms, byDeadline } = budget.next();
+  return new Promise<TlsOutcome>((resolve) => {
+    let settled = false;
+    const s = tls.connect({
+      socket,
+      minVersion: range.min,
+      maxVersion: range.max,
+      ciphers: 'ALL:@SECLEVEL=0',
+      minDHSize: 1,
+      rejectUnauthorized: false,
+      // No SNI: RDP clients address hosts by name or IP and Windows does not select certificates by SNI.
+      servername: '',
+    });
+    s.on('error', () => {}); // errors are handled below; never let one escape as an uncaught exception
+    const finish = (o: TlsOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!o.ok) s.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => {
+      finish({
+        ok: false,
+        refusal: { kind: 'timeout', alert: null, alert_description: null, detail: `${byDeadline ? 'host deadline' : 'no TLS handshake'} within ${ms} ms` },
+        ms: Date.now() - started,
+      });
+    }, ms);
+    s.once('secureConnect', () => {
+      const c = s.getCipher();
+      finish({ ok: true, socket: s, version: s.getProtocol() ?? 'unknown', cipher: c?.standardName ?? c?.name ?? 'unknown', ms: Date.now() - started });
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      finish({ ok: false, refusal: classifyTlsError(err), ms: Date.now() - started });
+    });
+    s.once('close', () => {
+      finish({
+        ok: false,
+        refusal: { kind: 'closed', alert: null, alert_description: null, detail: 'connection closed during the TLS handshake' },
+        ms: Date.now() - started,
+      });
+    });
+  });
+}
+
+/**
+ * Turns what Node/OpenSSL reports for a failed handshake into the record's refusal vocabulary. OpenSSL names a
+ * *received* alert as "...alert <name>...SSL alert number N"; a peer that just closes or resets shows up as
+ * ECONNRESET with Node's "socket disconnected" message; a version the client did not offer is
+ * "unsupported protocol" (the Windows quirk of answering a 1.3-only hello with 1.2 lands here).
+ */
+export function classifyTlsError(err: NodeJS.ErrnoException): TlsRefusal {
+  const msg = String(err?.message ?? err);
+  const code = err?.code ?? '';
+  const m = /alert number (\d+)/i.exec(msg);
+  if (m) {
+    const n = Number(m[1]);
+    return { kind: 'alert', alert: n, alert_description: tlsAlertName(n), detail: shorten(msg) };
+  }
+  if (/unsupported protocol|wrong ssl version|version too low|unsupported_protocol/i.test(msg) || code === 'ERR_SSL_UNSUPPORTED_PROTOCOL') {
+    return { kind: 'version_mismatch', alert: null, alert_description: null, detail: shorten(msg) };
+  }
+  if (/disconnected before secure TLS connection|socket hang up/i.test(msg)) {
+    return { kind: 'closed', alert: null, alert_description: null, detail: shorten(msg) };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return { kind: 'reset', alert: null, alert_description: null, detail: shorten(msg) };
+  }
+  if (/wrong version number|packet length too long|record layer failure|unexpected message|bad record|decode error|record_overflow|record overflow/i.test(msg)) {
+    return { kind: 'malformed', alert: null, alert_description: null, detail: shorten(msg) };
+  }
+  return { kind: 'error', alert: null, alert_description: null, detail: shorten(`${code ? code + ': ' : ''}${msg}`) };
+}
+
+function shorten(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+}
+
+/** Closes a TLS connection politely (close_notify, then FIN) without waiting for the peer. */
+export function closeTls(s: tls.TLSSocket): void {
+  s.end();
+  setTimeout(() => s.destroy(), 200).unref();
+}
