@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { hostileRecord, okRecord, runSink, unreachableRecord, HOSTILE } from './factory.js';
+
+/** A strict RFC 4180 parser: CRLF records, quoted fields with "" escapes; throws on anything malformed. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const j = text.indexOf('"', i);
+        if (j < 0) throw new Error('unterminated quoted field');
+        field += text.slice(i, j);
+        if (text[j + 1] === '"') {
+          field += '"';
+          i = j + 2;
+        } else {
+          i = j + 1;
+          break;
+        }
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') {
+        if (text[i] === '"') throw new Error(`quote inside unquoted field at ${i}`);
+        field += text[i++];
+      }
+    }
+    row.push(field);
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
+    if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+      if (i === text.length) return rows;
+      continue;
+    }
+    throw new Error(`expected , or CRLF at ${i}`);
+  }
+}
+
+const FORMULA = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+describe('csv', () => {
+  it('starts with a UTF-8 BOM, uses CRLF, and parses back to a header and one row per host', async () => {
+    const records = [okRecord(), unreachableRecord(), hostileRecord()];
+    const stream = await runSink('csv', records);
+    expect(stream.text.startsWith('\ufeff')).toBe(true);
+    // parseCsv only accepts CRLF between records, so a bare LF outside quotes fails here.
+    const rows = parseCsv(stream.text.slice(1));
+    expect(rows).toHaveLength(4);
+    const [header, ...data] = rows as [string[], ...string[][]];
+    expect(header).toEqual([
+      'target', 'host', 'address', 'port', 'status', 'failure_stage', 'failure_reason',
+      'rdp', 'ssl', 'hybrid', 'rdstls', 'hybrid_ex', 'rdsaad', 'nla_required',
+      'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3', 'tls_cipher',
+      'cert_subject_cn', 'cert_issuer', 'cert_not_after', 'cert_days_remaining', 'cert_self_signed',
+      'cert_key_bits', 'cert_sha1', 'credssp_version',
+      'ntlm_netbios_computer', 'ntlm_dns_computer', 'ntlm_dns_domain', 'os_version', 'clock_skew_seconds',
+      'rdp_encryption_level', 'rdp_encryption_methods', 'rdp_server_version', 'findings', 'max_severity',
+    ]);
+    for (const row of data) expect(row).toHaveLength(header.length);
+    const col = (row: string[], name: string) => row[header.indexOf(name)];
+
+    const [ok, down, evil] = data as [string[], string[], string[]];
+    expect(col(ok, 'port')).toBe('3389');
+    expect(col(ok, 'ssl')).toBe('true');
+    expect(col(ok, 'rdp')).toBe('false');
+    expect(col(ok, 'rdsaad')).toBe('');
+    expect(col(ok, 'tls1.2')).toBe('true');
+    expect(col(ok, 'tls1.3')).toBe('');
+    expect(col(ok, 'cert_days_remaining')).toBe('220');
+    expect(col(ok, 'clock_skew_seconds')).toBe('-3'); // our number: stays numeric
+    expect(col(ok, 'findings')).toBe('cert-self-signed tls-1.3-unsupported');
+    expect(col(ok, 'max_severity')).toBe('medium');
+
+    expect(col(down, 'status')).toBe('unreachable');
+    expect(col(down, 'failure_stage')).toBe('tcp');
+    expect(col(down, 'failure_reason')).toBe('timeout');
+    expect(col(down, 'ssl')).toBe('');
+    expect(col(down, 'findings')).toBe('');
+    expect(col(down, 'max_severity')).toBe('');
+
+    expect(col(evil, 'rdp_encryption_methods')).toBe('128bit;fips');
+    expect(col(evil, 'max_severity')).toBe('critical');
+    expect(col(evil, 'ntlm_dns_computer')).toBe("'=1+1");
+    expect(col(evil, 'target')).toBe('evil\\x1b[31m.example');
+  });
+
+  it('is injection safe: no cell of a hostile record starts like a formula or holds a raw ESC', async () => {
+    const stream = await runSink('csv', [hostileRecord()]);
+    expect(stream.text).not.toContain('\x1b');
+    expect(stream.text).not.toContain('\u202e');
+    const rows = parseCsv(stream.text.slice(1));
+    // Plain numbers (our own, e.g. clock_skew_seconds -3) may start with '-'; nothing else may.
+    const cells = rows.flat().filter((cell) => !/^-?\d+(\.\d+)?$/.test(cell));
+    for (const cell of cells) expect(cell).not.toMatch(FORMULA);
+    expect(rows.flat()).toContain('-3');
+    // The quote prefix is the only change besides visible escapes: the text is still there.
+    const cn = rows[1]?.[rows[0]?.indexOf('cert_subject_cn') ?? -1];
+    expect(cn?.startsWith('\\x1b[2J')).toBe(true);
+    expect(cn).toContain('"=cmd|\' /C calc\'!A0');
+    expect(HOSTILE).toContain(',');
+  });
+
+  it('prefixes server strings starting with = + - @ TAB CR', async () => {
+    for (const bad of ['=HYPERLINK("http://x")', '+1', '-1+2', '@x', '\tx', '\rx', '\uff1d1']) {
+      const stream = await runSink('csv', [okRecord({ target: bad })]);
+      const rows = parseCsv(stream.text.slice(1));
+      expect(rows[1]?.[0]).toBe(`'${bad}`);
+    }
+  });
+});
