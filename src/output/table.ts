@@ -101,8 +101,9 @@ function daysText(days: number, expired: boolean): string {
 
 function hostHeader(r: ProbeRecord): Span[] {
   const endpoint = r.host.includes(':') ? `[${r.host}]:${r.port}` : `${r.host}:${r.port}`;
-  const spans: Span[] = [{ text: t(r.target), style: 'bold' }];
-  if (r.target !== endpoint && r.target !== r.host) spans.push({ text: `  ${t(endpoint)}` });
+  // The target as written, then where it led when that is not obvious from it.
+  const spans: Span[] = [{ text: t(r.target === r.host ? endpoint : r.target), style: 'bold' }];
+  if (r.target !== r.host && r.target !== endpoint) spans.push({ text: `  ${t(endpoint)}` });
   if (r.address && r.address !== r.host) spans.push({ text: `  (${t(r.address)})` });
   spans.push({ text: '  ' }, { text: r.status.toUpperCase(), style: STATUS_STYLE[r.status] });
   return spans;
@@ -129,7 +130,7 @@ function factLines(r: ProbeRecord): Span[][] {
   if (cert) {
     const key = `${t(cert.key_type)}${cert.key_bits !== null ? ` ${cert.key_bits}` : ''}`;
     const parts = [
-      `CN=${t(cert.subject_cn ?? cert.subject)}`,
+      cert.subject_cn !== null ? `CN=${t(cert.subject_cn)}` : `subject ${t(cert.subject)}`,
       `expires ${t(cert.not_after.slice(0, 10))} (${daysText(cert.days_remaining, cert.expired)})`,
       key,
     ];
