@@ -1,0 +1,698 @@
+/**
+ * The knowledge base: one entry per finding id. Rules (rules/*.ts) decide *whether* a finding applies and with
+ * which evidence; everything an administrator reads about it lives here, in one place, so `rdprobe explain`,
+ * docs/findings.md and the findings in a record always say the same thing.
+ *
+ * Certainty follows the tags of KNOWN-CAUSES.md: what the specification or Microsoft's documentation states, or
+ * what was seen, may be 'confirmed' or 'likely'; an inference is at most 'likely', usually 'possible'.
+ * This file is long because it is data, not logic.
+ */
+import type { CatalogCause, CatalogEntry } from './types.js';
+
+const r = String.raw;
+
+// --- Commands shared by several entries (exact, copy-pasteable). ---
+const RDP_TCP = r`HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp`;
+const TS_KEY = r`HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server`;
+const TS_POLICY = r`HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services`;
+const SCHANNEL_PROTOCOLS = r`HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols`;
+const MACHINE_KEYS = r`C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys`;
+const CREDSSP_POLICY = r`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters`;
+
+const rdpTcp = (value: string): string => `reg query "${RDP_TCP}" /v ${value}`;
+const QUERY_SECURITY_LAYER = rdpTcp('SecurityLayer');
+const QUERY_USER_AUTH = rdpTcp('UserAuthentication');
+const QUERY_MIN_ENCRYPTION = rdpTcp('MinEncryptionLevel');
+const QUERY_CERT_HASH = rdpTcp('SSLCertificateSHA1Hash');
+const QUERY_PORT = rdpTcp('PortNumber');
+const QUERY_POLICY = `reg query "${TS_POLICY}"`;
+const QUERY_DENY = `reg query "${TS_KEY}" /v fDenyTSConnections`;
+const QUERY_SCHANNEL = `reg query "${SCHANNEL_PROTOCOLS}" /s`;
+const QUERY_LISTENER_SETTINGS =
+  `Get-CimInstance -Namespace root\\cimv2\\TerminalServices -ClassName Win32_TSGeneralSetting -Filter "TerminalName='RDP-Tcp'"` +
+  ' | Format-List SecurityLayer, UserAuthenticationRequired, MinEncryptionLevel, SSLCertificateSHA1Hash';
+const LIST_RDP_CERTS = r`Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Format-List Subject, Thumbprint, NotBefore, NotAfter, HasPrivateKey`;
+const LIST_MY_CERTS = r`Get-ChildItem Cert:\LocalMachine\My | Format-List Subject, DnsNameList, Thumbprint, NotAfter, HasPrivateKey`;
+const SHOW_MACHINE_KEYS_ACL = `icacls ${MACHINE_KEYS}`;
+const QWINSTA = 'qwinsta';
+const NETSTAT_PORT = 'netstat -ano | findstr :3389';
+const SERVICES = 'Get-Service TermService, SessionEnv | Format-Table Name, Status, StartType';
+const FIREWALL_RULES = 'Get-NetFirewallRule -DisplayGroup "Remote Desktop" | Format-Table DisplayName, Enabled, Profile, Direction, Action';
+const TEST_PORT = 'Test-NetConnection -ComputerName <host> -Port 3389';
+const W32TM_STATUS = 'w32tm /query /status';
+const QUERY_ORACLE = `reg query "${CREDSSP_POLICY}" /v AllowEncryptionOracle`;
+const OS_VERSION = 'Get-CimInstance Win32_OperatingSystem | Format-List Caption, Version, BuildNumber';
+const COMPUTER_NAME = 'Get-CimInstance Win32_ComputerSystem | Format-List Name, DNSHostName, Domain';
+
+// --- Remediation steps shared by the certificate / private key entries. ---
+const RESET_MACHINE_KEYS = [
+  `Save the current permissions first: icacls ${MACHINE_KEYS} /save C:\\Windows\\Temp\\machinekeys.acl /t /c (to undo: icacls C:\\ProgramData\\Microsoft\\Crypto\\RSA /restore C:\\Windows\\Temp\\machinekeys.acl).`,
+  `Take ownership for the Administrators group: takeown /f "${MACHINE_KEYS}" /a /r /d y`,
+  `Give back the default access: icacls ${MACHINE_KEYS} /t /c /grant "NT AUTHORITY\\SYSTEM:(F)" "NT AUTHORITY\\NETWORK SERVICE:(R)" "BUILTIN\\Administrators:(F)"`,
+  'Restart Remote Desktop Services (this ends current sessions): Restart-Service TermService -Force',
+];
+const REGENERATE_SELF_SIGNED = [
+  `If the host uses the self-signed certificate, delete it and let Windows create a new one: Get-ChildItem 'Cert:\\LocalMachine\\Remote Desktop' | Remove-Item, then Restart-Service SessionEnv -Force`,
+];
+const FIX_CERT_BINDING = [
+  `If a CA-issued certificate is configured, compare the thumbprint rdprobe saw with ${QUERY_CERT_HASH}; point the value at a valid certificate that has its private key, or delete the value to fall back to the self-signed certificate: reg delete "${RDP_TCP}" /v SSLCertificateSHA1Hash /f, then Restart-Service TermService -Force`,
+];
+
+function c(key: string, certainty: CatalogCause['certainty'], text: string): CatalogCause {
+  return { key, certainty, text };
+}
+
+export const FINDING_IDS = [
+  'unreachable',
+  'not_rdp',
+  'protocol_error',
+  'negotiation_cert_not_on_server',
+  'tls_failed_all_versions',
+  'negotiation_inconsistent',
+  'standard_rdp_security_allowed',
+  'weak_rdp_encryption',
+  'nla_not_required',
+  'rdp_fips_only',
+  'tls12_missing',
+  'tls_legacy_enabled',
+  'tls_weak_cipher',
+  'cert_expired',
+  'cert_not_yet_valid',
+  'cert_expiring_soon',
+  'cert_weak_key',
+  'cert_weak_signature',
+  'cert_name_mismatch',
+  'cert_self_signed',
+  'credssp_outdated',
+  'credssp_error',
+  'clock_skew',
+  'os_unsupported',
+  'host_identity_mismatch',
+  'cert_duplicate',
+  'netbios_duplicate',
+] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number];
+
+type EntryBody = Omit<CatalogEntry, 'id'>;
+
+const ENTRIES: { [K in FindingId]: EntryBody } = {
+  unreachable: {
+    severity: 'high',
+    title: 'Nothing accepts connections on the RDP port',
+    summary:
+      'The prober could not open a TCP connection (or could not resolve the name). Either Remote Desktop is not listening on this port, or something on the way drops or rejects the connection. A refusal points at the server itself (RDP disabled, service stopped, listener on another port); a timeout points at a firewall or a host that is down.',
+    trigger: 'status = "unreachable" (failure.stage dns or tcp: refused, timeout, unreachable, not_found)',
+    scope: 'host',
+    causes: [
+      c('disabled', 'likely', 'Remote Desktop is turned off (fDenyTSConnections = 1, possibly enforced by Group Policy) or the Remote Desktop Services service (TermService) is stopped.'),
+      c('port_moved', 'possible', 'The RDP-Tcp listener was moved to another port (PortNumber) and clients still use the old one.'),
+      c('firewall', 'likely', 'A host or network firewall drops or rejects the connection (the "Remote Desktop" rule group is disabled, or a perimeter rule blocks the port).'),
+      c('host_down', 'possible', 'The machine is down, or the name or address points somewhere else.'),
+      c('dns', 'possible', 'The name does not resolve from where the prober runs.'),
+    ],
+    event_ids: ['Service Control Manager 7036'],
+    checks: [TEST_PORT, QUERY_DENY, `reg query "${TS_POLICY}" /v fDenyTSConnections`, QUERY_PORT, SERVICES, QWINSTA, NETSTAT_PORT, FIREWALL_RULES],
+    remediation: [
+      `Turn Remote Desktop on: reg add "${TS_KEY}" /v fDenyTSConnections /t REG_DWORD /d 0 /f (a Group Policy value under ${TS_POLICY} wins over it).`,
+      'Start the service: Start-Service TermService, then check that qwinsta lists rdp-tcp in state Listen.',
+      'Allow the port through the host firewall: Enable-NetFirewallRule -DisplayGroup "Remote Desktop" (and through any firewall on the path).',
+      'If the listener was moved on purpose, scan the new port; otherwise set PortNumber back to 3389 and restart TermService.',
+    ],
+    references: ['Known causes: RDP disabled / listener off, listener moved', 'Seed: connection chain, listener check with qwinsta and netstat'],
+  },
+
+  not_rdp: {
+    severity: 'high',
+    title: 'Something other than RDP answers on this port',
+    summary:
+      'A TCP connection opened, but the answer to the X.224 Connection Request was not an RDP answer. Another program owns the port, a port forward leads to the wrong machine, or the wrong port was scanned.',
+    trigger: 'status = "not_rdp" (e.g. protocols.*.response = "not_tpkt")',
+    scope: 'host',
+    causes: [
+      c('port_taken', 'likely', 'Another service listens on the port (RDP-Tcp was moved, or a program took the port before TermService started).'),
+      c('forwarding', 'possible', 'A NAT rule, load balancer or proxy forwards this port to another service.'),
+      c('gateway', 'possible', 'The port belongs to an RD Gateway or web service (HTTPS), which is not a direct RDP listener.'),
+    ],
+    event_ids: [],
+    checks: [
+      NETSTAT_PORT,
+      'Get-Process -Id (Get-NetTCPConnection -LocalPort 3389 -State Listen).OwningProcess',
+      'netstat -anob',
+      QUERY_PORT,
+      QWINSTA,
+    ],
+    remediation: [
+      'Find the program that owns the port (Get-NetTCPConnection / netstat -anob) and move it, or move RDP to a free port and scan that one.',
+      'If a NAT rule or load balancer is in front, check that it forwards to the RDP host and port.',
+    ],
+    references: ['Known causes: listener moved or port owned by another service'],
+  },
+
+  protocol_error: {
+    severity: 'high',
+    title: 'The server broke off the RDP handshake',
+    summary:
+      'The connection a modern client makes failed part-way: the server closed, reset or sent something malformed at the stage named in the evidence. The stage tells where to look: at negotiation it is usually a security device or an overloaded listener, at TLS a certificate or protocol policy, at CredSSP an authentication component, at MCS an encryption setting.',
+    trigger: 'status = "error" with failure.stage and failure.reason (left out when a more specific TLS or negotiation finding explains it)',
+    scope: 'host',
+    causes: [
+      c('middlebox', 'possible', 'A firewall, IPS or SSL-inspection device between the prober and the server interferes with RDP.'),
+      c('listener', 'possible', 'The listener is overloaded or unhealthy: too many half-open connections (RemoteConnectionManager 1006) or a damaged RDP stack (TermDD 50/56).'),
+      c('tls_policy', 'possible', 'The TLS step fails because of the certificate, its private key or the SCHANNEL protocol and cipher policy.'),
+      c('credssp', 'possible', 'The CredSSP step fails: the server cannot process NLA (LSA or domain controller trouble, a CredSSP patch mismatch).'),
+      c('encryption_level', 'possible', 'The MCS step fails because of the RDP encryption level or a damaged legacy Terminal Server certificate.'),
+      c('slow', 'possible', 'The server answers too slowly for the prober\'s deadline (overloaded host or slow link): try a longer timeout.'),
+    ],
+    event_ids: [
+      'TermDD 50',
+      'TermDD 56',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1006',
+      'Schannel 36888',
+    ],
+    checks: [QWINSTA, QUERY_LISTENER_SETTINGS, LIST_RDP_CERTS, QUERY_SCHANNEL],
+    remediation: [
+      'Look at the events of the minute of the scan; the prober itself may leave TermDD 56 behind, so read the text, not just the id.',
+      'Try a connection from inside the network to rule out a device on the way.',
+      'For failures at MCS on old servers: remove the legacy Terminal Server certificate values (Certificate, X509 Certificate, X509 Certificate ID) under HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters after exporting the key, then restart.',
+    ],
+    references: ['Known causes: events the prober itself causes, corrupted legacy Terminal Server certificate', 'Seed: "because of a security error" (TermDD 50)'],
+    superseded_by: ['tls_failed_all_versions', 'negotiation_cert_not_on_server'],
+  },
+
+  negotiation_cert_not_on_server: {
+    severity: 'critical',
+    title: 'The server has no usable certificate for TLS',
+    summary:
+      'The server answered the negotiation with SSL_CERT_NOT_ON_SERVER: it would use TLS but has no certificate it can use. Clients that require TLS or NLA cannot connect. Almost always the RDP certificate or its private key is missing or unreadable.',
+    trigger: 'protocols.*.failure_code = "SSL_CERT_NOT_ON_SERVER"',
+    scope: 'host',
+    causes: [
+      c('private_key', 'likely', 'The private key of the RDP certificate cannot be read: wrong permissions on the MachineKeys folder, or the key file is damaged or gone.'),
+      c('self_signed_creation', 'likely', 'Windows could not create or renew its self-signed RDP certificate (RemoteConnectionManager 1057 / 1058).'),
+      c('binding', 'possible', 'SSLCertificateSHA1Hash names a certificate that is not in the store or has no private key.'),
+    ],
+    event_ids: [
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1058',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1059',
+      'Schannel 36870',
+      'Schannel 36872',
+    ],
+    checks: [LIST_RDP_CERTS, QUERY_CERT_HASH, SHOW_MACHINE_KEYS_ACL, LIST_MY_CERTS],
+    remediation: [...RESET_MACHINE_KEYS, ...REGENERATE_SELF_SIGNED, ...FIX_CERT_BINDING],
+    references: ['[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure', 'Known causes: no usable certificate at negotiation', 'Seed: certificate and MachineKeys scenario (1057, 1058, 36870, 36872)'],
+  },
+
+  tls_failed_all_versions: {
+    severity: 'critical',
+    title: 'The server selects TLS but no TLS handshake completes',
+    summary:
+      'At the negotiation step the server chose TLS (or CredSSP, which runs over TLS), yet every TLS version the prober tried was refused. No client can connect this way. The usual reasons are a certificate whose private key the server cannot use, and a server that can only speak TLS 1.0 while TLS 1.0 is disabled; how the refusals looked decides which comes first.',
+    trigger:
+      'protocols.ssl / hybrid / hybrid_ex selected (or tls.via set) and every tested tls.versions[...] = false; causes ranked from tls.attempts[...].refusal.kind and alert_description',
+    scope: 'host',
+    causes: [
+      c('private_key', 'likely', 'The RDP certificate\'s private key cannot be used (MachineKeys permissions, damaged or missing RSA key), so the server drops every handshake right after the ClientHello (RemoteConnectionManager 1057 / 1058, Schannel 36870 / 36872).'),
+      c('tls10_only_stack', 'possible', 'The server\'s RDP stack can only use TLS 1.0 (Windows Server 2008 R2 / Windows 7 without KB3080079) and TLS 1.0 is disabled in SCHANNEL: Schannel 36871 with internal error state 10013.'),
+      c('cipher_policy', 'possible', 'The cipher suite order policy or damaged SCHANNEL settings leave no cipher suite in common with any client (Schannel 36874, 36888).'),
+      c('middlebox', 'possible', 'A device between the prober and the server cuts TLS on this port.'),
+    ],
+    event_ids: [
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1058',
+      'Schannel 36870',
+      'Schannel 36872',
+      'Schannel 36871',
+      'Schannel 36874',
+      'Schannel 36888',
+    ],
+    checks: [
+      LIST_RDP_CERTS,
+      QUERY_CERT_HASH,
+      SHOW_MACHINE_KEYS_ACL,
+      QUERY_SCHANNEL,
+      `reg query "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002" /v Functions`,
+      OS_VERSION,
+    ],
+    remediation: [
+      'Read the System log first: 1057/1058/36870/36872 mean the private key; 36871 with state 10013 means the TLS versions; 36874 means the cipher suites.',
+      ...RESET_MACHINE_KEYS,
+      ...REGENERATE_SELF_SIGNED,
+      ...FIX_CERT_BINDING,
+      'For 36871 state 10013 on Windows Server 2008 R2 / Windows 7: install KB3080079 so RDP can use TLS 1.1 and 1.2, or re-enable TLS 1.0 until you can.',
+      `For a cipher suite policy that leaves nothing in common: remove or fix the "SSL Cipher Suite Order" policy (value Functions under HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002) and reboot.`,
+    ],
+    references: [
+      'Known causes: private key unreachable; TLS 1.0 disabled on a stack that only speaks 1.0; cipher suite mismatch',
+      'Seed: certificate and MachineKeys scenario; Schannel 36871 state 10013 scenario',
+    ],
+  },
+
+  negotiation_inconsistent: {
+    severity: 'low',
+    title: 'The server\'s negotiation answers contradict each other',
+    summary:
+      'Separate connections got answers that cannot all be true of one configuration: a protocol was selected on one connection and declared not allowed on another, or the server selected a protocol that was not offered. Often several differently configured servers answer behind one address (a load balancer), or the configuration changed during the scan.',
+    trigger: 'protocols.X.selected outside protocols.X.requested, or a failure_code on one probe that contradicts a supported protocol on another',
+    scope: 'host',
+    causes: [
+      c('load_balancer', 'likely', 'Several servers with different settings answer behind one address (a load balancer or NAT pool).'),
+      c('changed', 'possible', 'The security settings changed while the host was being probed (a Group Policy refresh, an administrator).'),
+      c('nonconforming', 'possible', 'The server\'s RDP implementation does not follow [MS-RDPBCGR] (seen with some third-party servers).'),
+    ],
+    event_ids: ['Microsoft-Windows-TerminalServices-RemoteConnectionManager 1050'],
+    checks: [QUERY_LISTENER_SETTINGS, QUERY_POLICY],
+    remediation: [
+      'Scan each server behind the address directly and give them the same SecurityLayer / UserAuthentication settings (ideally by Group Policy).',
+      'Scan again: if the answers are now consistent the settings changed during the first scan.',
+    ],
+    references: ['[MS-RDPBCGR] 2.2.1.2.1 RDP Negotiation Response, 3.3.5.3.1 processing of the negotiation request'],
+  },
+
+  standard_rdp_security_allowed: {
+    severity: 'high',
+    title: 'Standard RDP Security (no TLS) is accepted',
+    summary:
+      'The server accepts connections protected only by Standard RDP Security: RC4 encryption with a server key the client cannot verify, so a machine in the middle can read the session and the credentials typed into it. Require TLS with NLA instead (SecurityLayer 2, UserAuthentication 1).',
+    trigger: 'protocols.rdp.supported = true, or protocols.rdp.response = "no_negotiation" (an old server that ignores negotiation)',
+    scope: 'host',
+    causes: [
+      c('security_layer', 'confirmed', 'The RDP-Tcp listener is set to the RDP security layer (SecurityLayer = 0) or to "Negotiate" (SecurityLayer = 1), locally or by Group Policy.'),
+      c('old_server', 'likely', 'The server predates negotiation (Windows 2000 / XP / 2003), which only knows Standard RDP Security.'),
+      c('third_party', 'possible', 'A non-Windows server (for example xrdp with security_layer=rdp or negotiate) offers it.'),
+    ],
+    event_ids: [],
+    checks: [QUERY_SECURITY_LAYER, QUERY_USER_AUTH, QUERY_LISTENER_SETTINGS, QUERY_POLICY],
+    remediation: [
+      `Require TLS: reg add "${RDP_TCP}" /v SecurityLayer /t REG_DWORD /d 2 /f, or the policy "Require use of specific security layer for remote (RDP) connections" = SSL.`,
+      `Require NLA as well: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f.`,
+      'On xrdp: set security_layer=tls (or negotiate with TLS available) in xrdp.ini.',
+    ],
+    references: ['[MS-RDPBCGR] 5.3 Standard RDP Security', 'Known causes: SecurityLayer=0'],
+  },
+
+  weak_rdp_encryption: {
+    severity: 'high',
+    title: 'Weak Standard RDP Security encryption is accepted',
+    summary:
+      'Under Standard RDP Security the server accepts 40-bit or 56-bit RC4 keys, or runs at encryption level Low (only client-to-server traffic is encrypted) or Client Compatible (the client\'s weakest offer wins). Traffic protected this way can be broken. Set the level to High, and better, require TLS.',
+    trigger:
+      'rdp_security.methods_tested["40bit" | "56bit"] = true or in rdp_security.encryption_methods, or rdp_security.encryption_level = "low" | "client_compatible" | "none"',
+    scope: 'host',
+    causes: [
+      c('min_level', 'confirmed', 'MinEncryptionLevel (or the policy "Set client connection encryption level") is Low (1) or Client Compatible (2).'),
+      c('legacy_clients', 'possible', 'The level was lowered on purpose for old clients (this is what older troubleshooting guides suggested for TermDD 50).'),
+      c('third_party', 'possible', 'A non-Windows server (xrdp crypt_level=low or none) is configured this way.'),
+    ],
+    event_ids: ['TermDD 50'],
+    checks: [QUERY_MIN_ENCRYPTION, QUERY_SECURITY_LAYER, QUERY_LISTENER_SETTINGS, QUERY_POLICY],
+    remediation: [
+      `Set the level to High: reg add "${RDP_TCP}" /v MinEncryptionLevel /t REG_DWORD /d 3 /f, or the policy "Set client connection encryption level" = High Level.`,
+      'Better: require TLS (SecurityLayer 2) so that the RDP encryption level no longer matters.',
+      'On xrdp: crypt_level=high (or fips) and security_layer=tls.',
+    ],
+    references: ['[MS-RDPBCGR] 2.2.1.4.3 Server Security Data, 5.3.2 encryption levels and methods', 'Seed: encryption level mismatch (TermDD 50)'],
+  },
+
+  nla_not_required: {
+    severity: 'medium',
+    title: 'Network Level Authentication is not required',
+    summary:
+      'The server starts a session, and shows its logon screen, before the user has proved who they are. That exposes the logon screen and the RDP stack to anyone who can reach the port (pre-authentication attacks such as BlueKeep, password guessing, denial of service). Require NLA.',
+    trigger: 'nla_required = false, or (nla_required not measured) protocols.rdp.supported = true or protocols.ssl.supported = true',
+    scope: 'host',
+    causes: [
+      c('user_auth_off', 'confirmed', 'UserAuthentication = 0 on the RDP-Tcp listener, or the policy "Require user authentication for remote connections by using Network Level Authentication" is disabled.'),
+      c('security_layer', 'likely', 'The listener uses the RDP security layer (SecurityLayer 0), under which NLA cannot be enforced.'),
+      c('third_party', 'possible', 'The server does not implement CredSSP at all (xrdp, older third-party servers).'),
+    ],
+    event_ids: [],
+    checks: [QUERY_USER_AUTH, QUERY_SECURITY_LAYER, QUERY_LISTENER_SETTINGS, QUERY_POLICY],
+    remediation: [
+      `Require NLA: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f, or enable the policy "Require user authentication for remote connections by using Network Level Authentication".`,
+      'If NLA then blocks logons: check that the server reaches a domain controller, its secure channel (Test-ComputerSecureChannel -Repair), its clock (w32tm /query /status) and its TERMSRV SPN (setspn -L %COMPUTERNAME%).',
+    ],
+    references: ['[MS-RDPBCGR] 2.2.1.2.2 HYBRID_REQUIRED_BY_SERVER', '[MS-CSSP]', 'Known causes: UserAuthentication=1', 'Seed: NLA and Kerberos checks'],
+  },
+
+  rdp_fips_only: {
+    severity: 'info',
+    title: 'Standard RDP Security runs in FIPS mode',
+    summary:
+      'The server selects the FIPS encryption method or level for Standard RDP Security. This is strong, but clients without FIPS support cannot connect that way, and on older builds FIPS mode also limits the TLS cipher suites. Nothing to do unless clients fail.',
+    trigger: 'rdp_security.encryption_level = "fips", or rdp_security.encryption_methods = ["fips"] only',
+    scope: 'host',
+    causes: [
+      c('fips_policy', 'likely', 'The policy "System cryptography: Use FIPS compliant algorithms" is enabled (FipsAlgorithmPolicy).'),
+      c('min_level', 'likely', 'MinEncryptionLevel is 4 (FIPS Compliant).'),
+    ],
+    event_ids: ['TermDD 50'],
+    checks: [QUERY_MIN_ENCRYPTION, r`reg query "HKLM\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy" /v Enabled`],
+    remediation: [
+      'Keep it if FIPS is required. Otherwise, if clients fail: set MinEncryptionLevel to 3 (High) and disable the FIPS policy, or require TLS so the RDP encryption level no longer matters.',
+    ],
+    references: ['[MS-RDPBCGR] 5.3.2 FIPS encryption level', 'Known causes: FIPS mode'],
+  },
+
+  tls12_missing: {
+    severity: 'high',
+    title: 'TLS 1.2 is refused while an older TLS version works',
+    summary:
+      'The server completes a TLS 1.0 or 1.1 handshake but refuses TLS 1.2. Clients on which TLS 1.0 and 1.1 are disabled (current Windows, hardened builds) cannot connect, and the server only speaks protocol versions that are no longer considered safe.',
+    trigger: 'tls.versions["tls1.2"] = false while tls.versions["tls1.0"] or ["tls1.1"] = true',
+    scope: 'host',
+    causes: [
+      c('kb3080079', 'likely', 'Windows Server 2008 R2 / Windows 7 without KB3080079: its RDP stack can only use TLS 1.0.'),
+      c('schannel_disabled', 'likely', 'TLS 1.2 is disabled for the server side in the SCHANNEL Protocols registry keys.'),
+      c('prober_quirk', 'possible', 'Some Schannel builds refuse a TLS 1.2 hello that lacks the renegotiation_info extension; if a current mstsc connects with TLS 1.2, treat this as a prober limitation.'),
+    ],
+    event_ids: ['Schannel 36871', 'Schannel 36874', 'Schannel 36888'],
+    checks: [QUERY_SCHANNEL, OS_VERSION, 'Get-HotFix -Id KB3080079'],
+    remediation: [
+      'On Windows Server 2008 R2 / Windows 7: install KB3080079 (and current updates).',
+      `Enable TLS 1.2 for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v Enabled /t REG_DWORD /d 1 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v DisabledByDefault /t REG_DWORD /d 0 /f, then reboot.`,
+    ],
+    references: ['Known causes: server accepts only TLS 1.0; TLS 1.0 disabled on a stack that only speaks 1.0', 'Seed: Schannel 36871 scenario'],
+  },
+
+  tls_legacy_enabled: {
+    severity: 'medium',
+    title: 'TLS 1.0 or TLS 1.1 is accepted',
+    summary:
+      'The server still completes handshakes with TLS 1.0 and/or 1.1, versions that are deprecated (RFC 8996). Once every client speaks TLS 1.2, disable them for the server side. Make sure TLS 1.2 works first, or RDP will stop working (Schannel 36871, state 10013).',
+    trigger: 'tls.versions["tls1.0"] = true or tls.versions["tls1.1"] = true',
+    scope: 'host',
+    causes: [
+      c('defaults', 'likely', 'Windows defaults: TLS 1.0 and 1.1 stay enabled on older Windows releases unless they are disabled explicitly.'),
+      c('explicit', 'possible', 'They were enabled again on purpose for old clients or applications.'),
+    ],
+    event_ids: ['Schannel 36871'],
+    checks: [QUERY_SCHANNEL, OS_VERSION],
+    remediation: [
+      'Check first that rdprobe reports tls.versions["tls1.2"] = true for this host and that all clients support TLS 1.2.',
+      `Disable the old versions for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.0\\Server" /v Enabled /t REG_DWORD /d 0 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.1\\Server" /v Enabled /t REG_DWORD /d 0 /f, then reboot.`,
+      'After the reboot, scan again: a host that now fails every TLS version needs TLS 1.2 for RDP (KB3080079 on 2008 R2).',
+    ],
+    references: ['RFC 8996 (TLS 1.0 and 1.1 deprecated)', 'Known causes: TLS 1.0 disabled, server accepts only TLS 1.0'],
+  },
+
+  tls_weak_cipher: {
+    severity: 'medium',
+    title: 'A weak TLS cipher suite was negotiated',
+    summary:
+      'The TLS connection used a cipher suite with RC4, DES/3DES, export-grade or null encryption, or no authentication. Such suites are breakable or deprecated; remove them from the server\'s cipher suite list.',
+    trigger: 'tls.cipher or tls.attempts[...].cipher names RC4, DES, 3DES, EXPORT, NULL or anonymous key exchange',
+    scope: 'host',
+    causes: [
+      c('cipher_order', 'likely', 'The cipher suite order (policy or registry) still lists old suites, or the server is old enough to prefer them.'),
+    ],
+    event_ids: [],
+    checks: ['Get-TlsCipherSuite | Format-Table Name', r`reg query "HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002" /v Functions`, QUERY_SCHANNEL],
+    remediation: [
+      'Remove the weak suites: Disable-TlsCipherSuite -Name <suite> for each, or set the "SSL Cipher Suite Order" policy to a list of AES-GCM / ECDHE suites, then reboot.',
+    ],
+    references: ['RFC 7465 (no RC4)', 'Known causes: cipher suite mismatch'],
+  },
+
+  cert_expired: {
+    severity: 'high',
+    title: 'The RDP certificate has expired',
+    summary:
+      'The certificate the server presents is past its end date. Clients warn or refuse. Windows renews its self-signed RDP certificate by itself, so an expired self-signed one means the renewal failed (usually the private key store); an expired CA-issued one was not renewed or not re-bound.',
+    trigger: 'certificate.expired = true (or certificate.not_after before the `now` option)',
+    scope: 'host',
+    causes: [
+      c('renewal_failed', 'likely', 'Windows could not replace its expired self-signed certificate (RemoteConnectionManager 1058 "Access is denied"): the MachineKeys folder permissions or the RSA key are damaged.'),
+      c('not_renewed', 'likely', 'A CA-issued certificate was not renewed, or it was renewed but SSLCertificateSHA1Hash still names the old one.'),
+    ],
+    event_ids: [
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1053',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1058',
+    ],
+    checks: [LIST_RDP_CERTS, LIST_MY_CERTS, QUERY_CERT_HASH, SHOW_MACHINE_KEYS_ACL],
+    remediation: [
+      ...REGENERATE_SELF_SIGNED,
+      'If the new certificate is not created: fix the MachineKeys permissions (see `rdprobe explain tls_failed_all_versions`) and try again.',
+      'For a CA-issued certificate: enrol a new one (certreq or the Remote Desktop template by Group Policy) and bind it: wmic /namespace:\\\\root\\cimv2\\TerminalServices PATH Win32_TSGeneralSetting Set SSLCertificateSHA1Hash="<thumbprint>"',
+    ],
+    references: ['Known causes: certificate expired or expiring', 'Seed: certificate renewal failure (1058)'],
+  },
+
+  cert_not_yet_valid: {
+    severity: 'medium',
+    title: 'The RDP certificate is not valid yet',
+    summary:
+      'The certificate\'s start date is in the future. Either it was issued moments ago, or a clock is wrong: the server\'s clock when the certificate was made, or the prober\'s clock now.',
+    trigger: 'certificate.not_yet_valid = true (or certificate.not_before after the `now` option)',
+    scope: 'host',
+    causes: [
+      c('server_clock', 'likely', 'The server\'s clock was ahead when it created its self-signed certificate.'),
+      c('prober_clock', 'possible', 'The clock of the machine running rdprobe is behind.'),
+      c('just_issued', 'possible', 'The certificate was issued with a start date slightly in the future and will become valid shortly.'),
+    ],
+    event_ids: ['Microsoft-Windows-Time-Service 36'],
+    checks: [W32TM_STATUS, LIST_RDP_CERTS],
+    remediation: ['Fix the time source (w32tm /resync), then regenerate the self-signed certificate if its dates are wrong.'],
+    references: ['RFC 5280 4.1.2.5 validity'],
+  },
+
+  cert_expiring_soon: {
+    severity: 'medium',
+    title: 'The RDP certificate expires soon',
+    summary:
+      'The certificate will expire within the configured number of days. A self-signed RDP certificate is renewed by Windows on its own; check that the renewal works. A CA-issued certificate needs renewing and re-binding before the date.',
+    trigger: 'certificate.days_remaining (or days to certificate.not_after from `now`) between 0 and certExpiryDays (default 30)',
+    scope: 'host',
+    causes: [
+      c('lifecycle', 'confirmed', 'The certificate is reaching the end of its validity period.'),
+      c('renewal_failed', 'possible', 'Automatic renewal of the self-signed certificate is failing (RemoteConnectionManager 1058).'),
+    ],
+    event_ids: ['Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052', 'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1058'],
+    checks: [LIST_RDP_CERTS, LIST_MY_CERTS, QUERY_CERT_HASH],
+    remediation: [
+      'Renew a CA-issued certificate and bind the new thumbprint (SSLCertificateSHA1Hash, or the Group Policy certificate template).',
+      'For a self-signed certificate: nothing, unless 1058 events show the renewal failing (then see `rdprobe explain cert_expired`).',
+    ],
+    references: ['Known causes: certificate expired or expiring'],
+  },
+
+  cert_weak_key: {
+    severity: 'medium',
+    title: 'The RDP certificate has a short RSA key',
+    summary:
+      'The certificate\'s RSA key is shorter than 2048 bits, which no longer gives adequate protection. Replace the certificate with one that has a 2048-bit (or longer) key.',
+    trigger: 'certificate.key_type RSA and certificate.key_bits < 2048',
+    scope: 'host',
+    causes: [
+      c('old_template', 'likely', 'The certificate was issued from an old template or created on an old system with a 1024-bit default.'),
+    ],
+    event_ids: [],
+    checks: [LIST_RDP_CERTS, QUERY_CERT_HASH],
+    remediation: [
+      'Issue a new certificate with an RSA key of at least 2048 bits and bind it; for the self-signed certificate, delete it and restart SessionEnv (current Windows creates 2048-bit keys).',
+    ],
+    references: ['NIST SP 800-131A (RSA key sizes)'],
+  },
+
+  cert_weak_signature: {
+    severity: 'medium',
+    title: 'The RDP certificate is signed with SHA-1 or MD5',
+    summary:
+      'The certificate\'s signature uses a broken hash (SHA-1 or MD5). Current clients distrust such certificates when they are CA-issued. For a self-signed certificate the signature matters less (clients trust it by thumbprint), but a new one costs nothing.',
+    trigger: 'certificate.signature_algorithm mentions sha1 or md5 (case-insensitive, or their OIDs)',
+    scope: 'host',
+    causes: [
+      c('old_ca', 'likely', 'The issuing CA or the template still signs with SHA-1, or the certificate is very old.'),
+    ],
+    event_ids: [],
+    checks: [LIST_RDP_CERTS, QUERY_CERT_HASH],
+    remediation: ['Reissue the certificate signed with SHA-256 or better (move the CA to SHA-256 first if needed), then bind it.'],
+    references: ['RFC 6151 (MD5), RFC 9155 (SHA-1 deprecated in TLS 1.2 signatures)'],
+  },
+
+  cert_name_mismatch: {
+    severity: 'low',
+    title: 'The RDP certificate does not name this host',
+    summary:
+      'Neither the certificate\'s common name nor its subject alternative names match the name that was scanned or the computer\'s own DNS name. Clients show a name warning, and users learn to click through warnings. Issue a certificate for the name clients use.',
+    trigger: 'certificate.subject_cn and certificate.san match neither host nor credssp.ntlm.dns_computer (wildcards allowed; skipped for a bare IP with no NTLM name)',
+    scope: 'host',
+    causes: [
+      c('alias', 'likely', 'Clients use an alias (a DNS CNAME, a farm or load-balancer name) that the certificate does not list.'),
+      c('renamed', 'possible', 'The computer was renamed after the certificate was made.'),
+      c('wrong_cert', 'possible', 'SSLCertificateSHA1Hash names a certificate meant for another machine.'),
+    ],
+    event_ids: [],
+    checks: [LIST_RDP_CERTS, QUERY_CERT_HASH, COMPUTER_NAME],
+    remediation: ['Issue a certificate whose SAN lists every name clients use, bind it, or connect by the name the certificate carries.'],
+    references: ['RFC 6125 (name checks, wildcards)'],
+  },
+
+  cert_self_signed: {
+    severity: 'info',
+    title: 'The RDP certificate is self-signed',
+    summary:
+      'This is normal for RDP: Windows creates a self-signed certificate for the listener when none is configured. Clients cannot verify it, so they ask users to accept it. In a domain, a certificate from an internal CA (the "Server authentication certificate template" policy) removes the prompt.',
+    trigger: 'certificate.self_signed = true',
+    scope: 'host',
+    causes: [c('default', 'confirmed', 'No CA-issued certificate is configured for the RDP listener, so Windows uses its own.')],
+    event_ids: [],
+    checks: [LIST_RDP_CERTS, QUERY_CERT_HASH],
+    remediation: ['Optional: deploy a CA-issued certificate through the Remote Desktop certificate template policy.'],
+    references: ['Seed: hardening (prefer certificates from an internal CA)'],
+  },
+
+  credssp_outdated: {
+    severity: 'high',
+    title: 'CredSSP lacks the CVE-2018-0886 fix',
+    summary:
+      'The server answered with a CredSSP version below 5; the fix for CVE-2018-0886 (a man-in-the-middle flaw that can run code on the server) came with version 5. Patched clients may refuse to connect (the "encryption oracle remediation" error). Install the Windows updates.',
+    trigger: 'credssp.version < 5',
+    scope: 'host',
+    causes: [
+      c('unpatched', 'likely', 'The server is missing the CredSSP updates of March/May 2018 or later.'),
+      c('third_party', 'possible', 'A non-Windows CredSSP implementation that speaks an older version.'),
+    ],
+    event_ids: [],
+    checks: [OS_VERSION, 'Get-HotFix | Sort-Object InstalledOn -Descending | Select-Object -First 10', QUERY_ORACLE],
+    remediation: [
+      'Install the current cumulative update on the server (and on the clients).',
+      `Do not leave AllowEncryptionOracle at 2 (Vulnerable): use it only briefly to reach an unpatched server, then set it back: reg add "${CREDSSP_POLICY}" /v AllowEncryptionOracle /t REG_DWORD /d 0 /f (Force Updated Clients) or 1 (Mitigated).`,
+    ],
+    references: ['[MS-CSSP] 2.2.1 TSRequest (clientNonce, version 5)', 'CVE-2018-0886', 'Known causes: encryption oracle remediation', 'Seed: GPO "Encryption Oracle Remediation"'],
+  },
+
+  credssp_error: {
+    severity: 'medium',
+    title: 'The server returned a CredSSP error',
+    summary:
+      'During NLA the server sent an error code in its TSRequest. The NTSTATUS name says what it objected to; the most common meanings are a CredSSP patch mismatch, an account or logon-right problem, or the server being unable to reach a domain controller.',
+    trigger: 'credssp.error_code present (hex and NTSTATUS name)',
+    scope: 'host',
+    causes: [
+      c('oracle', 'possible', 'CredSSP patch level or the encryption oracle policy differ between client and server (STATUS_NOT_SUPPORTED).'),
+      c('account', 'possible', 'The account was rejected: wrong password, expired, locked out, disabled, or restricted (LOGON_FAILURE, PASSWORD_EXPIRED, ACCOUNT_LOCKED_OUT, ...).'),
+      c('logon_right', 'possible', 'The account lacks "Allow log on through Remote Desktop Services" (STATUS_LOGON_TYPE_NOT_GRANTED).'),
+      c('domain', 'possible', 'The server cannot reach a domain controller or its secure channel is broken (NO_LOGON_SERVERS, TRUSTED_RELATIONSHIP_FAILURE).'),
+    ],
+    event_ids: ['Microsoft-Windows-Security-Auditing 4625', 'NETLOGON 5719', 'NETLOGON 3210'],
+    checks: [QUERY_ORACLE, 'Test-ComputerSecureChannel -Verbose', 'nltest /sc_query:%USERDOMAIN%', 'setspn -L %COMPUTERNAME%'],
+    remediation: [
+      'Look up the NTSTATUS in the evidence, then read the matching Security 4625 event (its status and sub-status name the reason).',
+      'Broken secure channel: Test-ComputerSecureChannel -Repair -Credential (Get-Credential).',
+      'Logon right: add the users to Remote Desktop Users, or fix the "Allow log on through Remote Desktop Services" policy.',
+      'Patch mismatch: update both ends; see `rdprobe explain credssp_outdated`.',
+    ],
+    references: ['[MS-CSSP] 2.2.1 TSRequest errorCode', 'Known causes: credentials or account rejected, encryption oracle remediation'],
+  },
+
+  clock_skew: {
+    severity: 'medium',
+    title: 'The server\'s clock differs from the prober\'s by more than 5 minutes',
+    summary:
+      'The time the server put in its NTLM challenge is far from the prober\'s clock. If the server is the one that is wrong, Kerberos (and so NLA in a domain) fails beyond 5 minutes of skew. The prober\'s own clock may be the wrong one: compare with a trusted time source before changing anything.',
+    trigger: '|credssp.ntlm.clock_skew_seconds| > maxClockSkewSeconds (default 300)',
+    scope: 'host',
+    causes: [
+      c('server_time', 'likely', 'The server does not synchronize its time (w32time stopped, wrong source, VM clock drift or restored snapshot).'),
+      c('prober_time', 'possible', 'The clock of the machine running rdprobe is wrong.'),
+    ],
+    event_ids: ['Microsoft-Windows-Time-Service 36', 'Microsoft-Windows-Security-Kerberos 4'],
+    checks: [W32TM_STATUS, 'w32tm /query /source', 'w32tm /stripchart /computer:<host> /samples:3 /dataonly'],
+    remediation: [
+      'On a domain member: w32tm /config /syncfromflags:domhier /update, then w32tm /resync.',
+      'On a standalone server: w32tm /config /manualpeerlist:<ntp server> /syncfromflags:manual /update, then w32tm /resync.',
+      'On a VM, check that the hypervisor\'s time sync and the guest\'s time service do not fight each other.',
+    ],
+    references: ['Known causes: Kerberos time skew', 'Seed: NLA and Kerberos (5-minute tolerance)'],
+  },
+
+  os_unsupported: {
+    severity: 'high',
+    title: 'The server runs a Windows release out of support',
+    summary:
+      'The Windows version the server reports in its NTLM challenge is older than Windows 10 / Server 2016: these releases no longer receive security updates (RDP itself had several pre-authentication flaws in them). Plan an upgrade.',
+    trigger: 'credssp.ntlm.os_version major.minor below 10.0',
+    scope: 'host',
+    causes: [c('old_release', 'likely', 'The version reported is Windows 8.1 / Server 2012 R2 or older (the NTLM version is coarse but its major.minor is reliable).')],
+    event_ids: [],
+    checks: [OS_VERSION],
+    remediation: ['Upgrade to a supported Windows release; until then, keep the RDP port off untrusted networks and require NLA.'],
+    references: ['[MS-NLMP] 2.2.2.10 VERSION', 'Microsoft lifecycle policy'],
+  },
+
+  host_identity_mismatch: {
+    severity: 'low',
+    title: 'The host\'s names disagree',
+    summary:
+      'The scanned name, the NetBIOS and DNS names the server gives in NTLM, and the name in its self-signed certificate do not all name the same computer. A renamed server keeps old names in places (a Connection Broker renamed after the farm was built breaks: SessionBroker 2056 / 1296); a stale DNS record sends clients to another machine.',
+    trigger: 'first labels of host, credssp.ntlm.netbios_computer, credssp.ntlm.dns_computer and a self-signed certificate.subject_cn differ (case-insensitive; NetBIOS names compared on 15 characters)',
+    scope: 'host',
+    causes: [
+      c('renamed', 'likely', 'The computer was renamed after its RDP certificate (or its farm) was set up.'),
+      c('stale_dns', 'possible', 'The scanned name resolves to a different machine (stale DNS record, reused address).'),
+      c('alias', 'possible', 'The scanned name is a legitimate alias (CNAME, load-balanced name).'),
+    ],
+    event_ids: [
+      'Microsoft-Windows-TerminalServices-SessionBroker 2056',
+      'Microsoft-Windows-TerminalServices-SessionBroker-Client 1296',
+      'Microsoft-Windows-Security-Kerberos 4',
+    ],
+    checks: [COMPUTER_NAME, LIST_RDP_CERTS, 'nslookup <host>', 'setspn -L %COMPUTERNAME%'],
+    remediation: [
+      'If the host was renamed: regenerate the self-signed certificate (delete it from Remote Desktop store, Restart-Service SessionEnv -Force) and fix DNS.',
+      'A Connection Broker renamed after the farm was built cannot be repaired by renaming it back: reinstall the Connection Broker role and the Windows Internal Database.',
+      'If DNS is stale: correct or delete the record so the name points at the right machine.',
+    ],
+    references: ['Known causes: Connection Broker hostname changed', 'Seed: Broker rename scenario (2056, 1296)'],
+  },
+
+  cert_duplicate: {
+    severity: 'medium',
+    title: 'Several hosts present the same RDP certificate',
+    summary:
+      'The same certificate (same SHA-1 thumbprint) was seen on different machines. For a self-signed certificate this almost always means cloned VMs that were not generalized with sysprep: they also share machine identities, which breaks Kerberos. A CA-issued certificate shared across a farm can be deliberate.',
+    trigger: 'the same certificate.sha1_fingerprint on records with different addresses in one scan',
+    scope: 'fleet',
+    causes: [
+      c('clone', 'likely', 'The machines were cloned from one image without sysprep /generalize.'),
+      c('shared_cert', 'possible', 'One CA-issued certificate was deployed on purpose to several hosts (an RDS farm name).'),
+      c('nat', 'possible', 'Several addresses lead to the same machine (NAT, several network interfaces).'),
+    ],
+    event_ids: ['Microsoft-Windows-Security-Kerberos 4', 'Microsoft-Windows-Kerberos-Key-Distribution-Center 11'],
+    checks: [LIST_RDP_CERTS, COMPUTER_NAME, 'setspn -X', 'whoami /user'],
+    remediation: [
+      'Regenerate the RDP certificate on each clone: Get-ChildItem \'Cert:\\LocalMachine\\Remote Desktop\' | Remove-Item, then Restart-Service SessionEnv -Force.',
+      'Generalize future images with sysprep /generalize /oobe /shutdown before deploying them; fix duplicate SPNs reported by setspn -X.',
+    ],
+    references: ['Known causes: cloned VMs without sysprep', 'Seed: cloned virtual machines'],
+  },
+
+  netbios_duplicate: {
+    severity: 'medium',
+    title: 'Several addresses answer with the same computer name',
+    summary:
+      'Different addresses report the same NetBIOS computer name in NTLM. Two machines with one name confuse name resolution and Kerberos; it is typical of cloned VMs. One machine with several interfaces also shows up this way, which is harmless.',
+    trigger: 'the same credssp.ntlm.netbios_computer on records with different addresses in one scan',
+    scope: 'fleet',
+    causes: [
+      c('clone', 'likely', 'Cloned machines that kept the same name (no sysprep, no rename).'),
+      c('multihomed', 'possible', 'One machine reachable at several addresses (several interfaces, NAT).'),
+    ],
+    event_ids: ['NetBT 4319', 'Microsoft-Windows-Security-Kerberos 4'],
+    checks: [COMPUTER_NAME, 'ipconfig /all', 'nbtstat -n'],
+    remediation: ['Rename the duplicates (Rename-Computer -NewName <name> -Restart) or generalize them with sysprep, and re-join them to the domain if needed.'],
+    references: ['Known causes: cloned VMs without sysprep'],
+  },
+};
+
+/** Every entry, keyed by id. */
+export const catalog: Readonly<Record<FindingId, CatalogEntry>> = Object.freeze(
+  Object.fromEntries(FINDING_IDS.map((id) => [id, { id, ...ENTRIES[id] }])) as Record<FindingId, CatalogEntry>,
+);
+
+export function isFindingId(id: string): id is FindingId {
+  return Object.prototype.hasOwnProperty.call(catalog, id);
+}
