@@ -55,8 +55,9 @@ async function* decode(stream: AsyncIterable<Chunk>): AsyncGenerator<string> {
     }
     yield decoder.decode(chunk, { stream: true });
   }
-  if (decoder === null) decoder = new TextDecoder('utf-8');
-  yield decoder.decode(head, { stream: false });
+  // Flush: a stream shorter than two bytes never chose an encoding; otherwise emit what the decoder holds
+  // (an incomplete sequence at the very end becomes U+FFFD and is then refused as a bad character).
+  yield decoder === null ? new TextDecoder('utf-8').decode(head) : decoder.decode();
 }
 
 /**
