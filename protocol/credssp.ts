@@ -13,7 +13,7 @@ import { Reader } from './reader.js';
 export const TS_REQUEST_MAX_LENGTH = 0x10000; // 64 KiB
 /** Most negoTokens we accept in one NegoData; real servers send exactly one. */
 export const TS_REQUEST_MAX_NEGO_TOKENS = 16;
-/** Highest TSRequest version in [MS-CSSP] 2.2.1 (version 6 adds nothing on the wire over 5). */
+/** Highest TSRequest version [MS-CSSP] 2.2.1 defines (5 and 6 carry the CVE-2018-0886 nonce-bound pubKeyAuth). */
 export const TS_REQUEST_VERSION_MAX_KNOWN = 6;
 
 /** Reason prefix of the DecodeError thrown for a TSRequest above TS_REQUEST_MAX_LENGTH (stable: probes map it to too_large). */

@@ -235,6 +235,22 @@ describe('tsRequestLength', () => {
   }
 });
 
+describe('ntStatus', () => {
+  it('names the statuses a CredSSP server sends', () => {
+    expect(ntStatus(0xc0000071)).toEqual({ hex: '0xC0000071', name: 'STATUS_PASSWORD_EXPIRED' });
+    expect(ntStatus(0xc0000234)).toEqual({ hex: '0xC0000234', name: 'STATUS_ACCOUNT_LOCKED_OUT' });
+    expect(ntStatus(0xc000015b)).toEqual({ hex: '0xC000015B', name: 'STATUS_LOGON_TYPE_NOT_GRANTED' });
+    expect(ntStatus(0xc00000bb)).toEqual({ hex: '0xC00000BB', name: 'STATUS_NOT_SUPPORTED' });
+    expect(ntStatus(0)).toEqual({ hex: '0x00000000', name: 'STATUS_SUCCESS' });
+  });
+  it('accepts the signed form and falls back to unknown(0x..)', () => {
+    expect(ntStatus(0xc000006d - 2 ** 32)).toEqual({ hex: '0xC000006D', name: 'STATUS_LOGON_FAILURE' });
+    expect(ntStatus(0xc0001234)).toEqual({ hex: '0xC0001234', name: 'unknown(0xc0001234)' });
+    expect(() => ntStatus(2 ** 32)).toThrow(RangeError);
+    expect(() => ntStatus(1.5)).toThrow(RangeError);
+  });
+});
+
 describe('TSRequest properties', () => {
   const bytes = fc.uint8Array({ maxLength: 300 }).map((b) => Uint8Array.from(b));
   const request: fc.Arbitrary<TsRequest> = fc
