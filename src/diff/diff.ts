@@ -126,7 +126,7 @@ class Collector {
   }
 
   neutral(field: string, before: DiffValue | undefined, after: DiffValue | undefined, what: string): void {
-    this.value(field, before, after, (b, a) => ['neutral', `${what} changed: ${show(b)} -> ${show(a)}`]);
+    this.value(field, before, after, () => ['neutral', `${what} changed`]);
   }
 
   /** Higher is better. */
@@ -213,7 +213,7 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
         c.push('failure.stage', bs, as, further ? 'improvement' : 'regression', `connection now fails ${further ? 'later' : 'earlier'}, at ${as}${failText(a)} instead of ${bs}/${b.failure?.reason}`);
       }
     } else if (bs !== null && b.failure?.reason !== a.failure?.reason) {
-      c.push('failure.reason', b.failure?.reason ?? null, a.failure?.reason ?? null, 'neutral', `failure at ${as} changed: ${b.failure?.reason} -> ${a.failure?.reason}`);
+      c.push('failure.reason', b.failure?.reason ?? null, a.failure?.reason ?? null, 'neutral', `failure reason at ${as} changed`);
     }
   }
 
@@ -257,7 +257,7 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
       else c.push(field, bv, av, 'improvement', `certificate ${renewed ? 'renewed' : 'valid again'}: now ${label(as, ac.days_remaining)}, was ${label(bs, bc.days_remaining)}`);
     } else if (renewed) {
       const later = Date.parse(ac.not_after) > Date.parse(bc.not_after);
-      c.push(field, bv, av, later ? 'improvement' : 'neutral', later ? `certificate renewed: valid until ${ac.not_after} (${ac.days_remaining} days left)` : `certificate now valid until ${ac.not_after} (${ac.days_remaining} days left)`);
+      c.push(field, bv, av, later ? 'improvement' : 'neutral', later ? `certificate renewed (${ac.days_remaining} days left)` : `certificate replaced by one expiring earlier (${ac.days_remaining} days left)`);
     }
     const bk = rsaEquivalentBits(bc.key_type, bc.key_bits);
     const ak = rsaEquivalentBits(ac.key_type, ac.key_bits);
@@ -278,7 +278,7 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
   const bcr = b.credssp;
   const acr = a.credssp;
   if (bcr && acr) {
-    c.ordered('credssp.version', bcr.version, acr.version, `CredSSP version raised: ${bcr.version} -> ${acr.version}`, `CredSSP version lowered: ${bcr.version} -> ${acr.version}`);
+    c.ordered('credssp.version', bcr.version, acr.version, 'CredSSP version raised', 'CredSSP version lowered');
     const bn = bcr.ntlm;
     const an = acr.ntlm;
     if (bn && an) {
@@ -301,8 +301,8 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     c.value('rdp_security.encryption_level', br.encryption_level, ar.encryption_level, (bl, al) => {
       const bi = LEVEL_ORDER.indexOf(bl as string);
       const ai = LEVEL_ORDER.indexOf(al as string);
-      if (bi < 0 || ai < 0) return ['neutral', `encryption level changed: ${bl} -> ${al}`];
-      return ai > bi ? ['improvement', `encryption level raised: ${bl} -> ${al}`] : ['regression', `encryption level lowered: ${bl} -> ${al}`];
+      if (bi < 0 || ai < 0) return ['neutral', 'encryption level changed'];
+      return ai > bi ? ['improvement', 'encryption level raised'] : ['regression', 'encryption level lowered'];
     });
     const bm = new Set(br.encryption_methods ?? []);
     const am = new Set(ar.encryption_methods ?? []);
