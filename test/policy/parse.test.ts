@@ -267,3 +267,11 @@ describe('policyFromFlags and mergePolicies', () => {
     expect(mergePolicies(file, {})).toBe(file);
   });
 });
+
+describe('examples/policy.yml', () => {
+  it('is a valid policy', async () => {
+    const p = await loadPolicy(join(import.meta.dirname, '..', '..', 'examples', 'policy.yml'));
+    expect(p.rules.require_nla).toBe(true);
+    expect(p.hosts.length).toBeGreaterThan(0);
+  });
+});
