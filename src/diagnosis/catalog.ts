@@ -106,8 +106,8 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     scope: 'host',
     causes: [
       c('disabled', 'likely', 'Remote Desktop is turned off (fDenyTSConnections = 1, possibly enforced by Group Policy) or the Remote Desktop Services service (TermService) is stopped.'),
-      c('port_moved', 'possible', 'The RDP-Tcp listener was moved to another port (PortNumber) and clients still use the old one.'),
       c('firewall', 'likely', 'A host or network firewall drops or rejects the connection (the "Remote Desktop" rule group is disabled, or a perimeter rule blocks the port).'),
+      c('port_moved', 'possible', 'The RDP-Tcp listener was moved to another port (PortNumber) and clients still use the old one.'),
       c('host_down', 'possible', 'The machine is down, or the name or address points somewhere else.'),
       c('dns', 'possible', 'The name does not resolve from where the prober runs.'),
     ],

@@ -25,7 +25,8 @@ export function formatExplain(entry: CatalogEntry): string {
     out.push('');
   }
   if (entry.checks.length > 0) {
-    out.push('Checks on the server (reg, netstat, wevtutil... in cmd.exe; Verb-Noun cmdlets in PowerShell):');
+    out.push('Checks (on the server, except Test-NetConnection and nslookup: run those where the clients are;');
+    out.push('        reg, netstat, wevtutil, icacls in cmd.exe, Verb-Noun cmdlets in PowerShell):');
     for (const check of entry.checks) out.push(`  ${check}`);
     out.push('');
   }
