@@ -10,7 +10,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Per host (hosts with regressions first), one line per change: `- field  before -> after  message`. */
+/** Per host (hosts with regressions first), one line per change: `- field  before -> after  message`. No trailing newline. */
 export function formatDiffTable(diff: ScanDiff): string {
   const s = diff.summary;
   const lines: string[] = [];
@@ -37,10 +37,10 @@ export function formatDiffTable(diff: ScanDiff): string {
   }
   if (diff.hosts.length > 0) lines.push('', 'Legend: - regression  + improvement  ~ neutral');
   for (const w of diff.warnings) lines.push(`warning: ${w}`);
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
-/** The diff as pretty-printed JSON text (newline-terminated); the shape is ScanDiff. */
+/** The diff as pretty-printed JSON text (no trailing newline); the shape is ScanDiff. */
 export function diffToJson(diff: ScanDiff): string {
-  return `${JSON.stringify(diff, null, 2)}\n`;
+  return JSON.stringify(diff, null, 2);
 }

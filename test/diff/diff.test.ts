@@ -309,7 +309,7 @@ describe('formatDiffTable / diffToJson', () => {
     expect(lines[hostLine + 1]).toMatch(/^ {2}- tls\.versions\["tls1\.2"\] +true -> false {2}TLS 1\.2 newly refused$/);
     expect(lines[hostLine + 2]).toMatch(/^ {2}\+ tls\.versions\["tls1\.0"\] +true -> false {2}TLS 1\.0 newly refused$/);
     expect(lines[hostLine + 3]).toMatch(/^ {2}~ tls\.cipher/);
-    expect(t.endsWith('\n')).toBe(true);
+    expect(t.endsWith('\n')).toBe(false);
     expect(formatDiffTable(diffScans([makeRecord()], [makeRecord()]))).toContain('No changes.');
   });
 
