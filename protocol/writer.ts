@@ -87,8 +87,9 @@ export function flagNames(map: Readonly<Record<number, string>>, v: number, widt
   let known = 0;
   for (const [bit, name] of Object.entries(map)) {
     const b = Number(bit);
-    known |= b;
-    if ((v & b) === b && b !== 0) out.push(name);
+    known = (known | b) >>> 0;
+    // `&` yields a signed 32-bit result: compare unsigned or bit 31 (e.g. NTLMSSP_NEGOTIATE_56) never matches.
+    if (((v & b) >>> 0) === b && b !== 0) out.push(name);
   }
   const rest = (v & ~known) >>> 0;
   if (rest !== 0) out.push(`unknown(0x${rest.toString(16).padStart(width, '0')})`);

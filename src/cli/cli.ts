@@ -1,0 +1,243 @@
+import yargs, { type Argv } from 'yargs';
+import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
+import { diffExitCode, diffScans, diffToJson, formatDiffTable, loadScan, ScanFileError } from '../diff/index.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
+import { POLICY_TLS_VERSIONS, type PolicyRules, type PolicyTlsVersion } from '../policy/index.js';
+import { DEFAULT_PROBE_OPTIONS } from '../probes/host.js';
+import { SEVERITIES, type Severity } from '../record.js';
+import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
+import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
+import { VERSION } from '../version.js';
+import { parseDuration } from './durations.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { runScanCommand, type Io } from './scan.js';
+
+const FAIL_ON = [...SEVERITIES, 'none'] as const;
+
+/**
+ * The command line. Returns the exit code instead of exiting so tests can drive it in-process; bin/main.ts
+ * is the only place that touches process.exit.
+ */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.OK;
+  const parser = yargs(argv)
+    .scriptName('rdprobe')
+    .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'give a command: scan, explain or diff')
+    .recommendCommands()
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    // One-line errors, exit code 2: yargs' default dumps the whole help on every typo.
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new CliError(msg ?? 'invalid arguments');
+    })
+    .exitProcess(false)
+    .command(
+      'scan [targets..]',
+      'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
+      (y) => scanOptions(y),
+      async (o) => {
+        code = await runScanCommand(
+          {
+            targets: (o.targets as string[] | undefined) ?? [],
+            targetsFiles: o['targets-file'] as string[],
+            ports: ports(o.port),
+            exclude: splitList(o.exclude as string[]),
+            allowHuge: o['allow-huge'] as boolean,
+            shard: o.shard === undefined ? undefined : wrapTargetError(() => parseShard(String(o.shard))),
+            format: o.format as OutputFormat | undefined,
+            output: o.output as string | undefined,
+            probe: {
+              ...DEFAULT_PROBE_OPTIONS,
+              timeoutMs: parseDuration('timeout', o.timeout),
+              hostTimeoutMs: parseDuration('host-timeout', o['host-timeout']),
+              cookie: (o.cookie as string) === '' ? null : (o.cookie as string),
+              credssp: o.credssp as boolean,
+              rdpSecurity: o['rdp-security'] as boolean,
+              tlsVersions: o['tls-versions'] as boolean,
+            },
+            concurrency: positiveInt('concurrency', o.concurrency),
+            rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
+            certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
+            maxClockSkew: nonNegativeInt('max-clock-skew', o['max-clock-skew'] ?? 300),
+            failOn: o['fail-on'] as Severity | 'none' | undefined,
+            policyFile: o.policy as string | undefined,
+            policyFlags: policyFlags(o),
+            baseline: o.baseline as string | undefined,
+            resume: o.resume as string | undefined,
+            progress: o.progress as boolean,
+            quiet: o.quiet as boolean,
+            color: o.color as boolean | undefined,
+            argv,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'explain [id]',
+      'print what a finding means: causes, server events to look for, checks to run, remediation',
+      (y) =>
+        y
+          .positional('id', { type: 'string', describe: 'finding id, e.g. tls_failed_all_versions' })
+          .option('list', { type: 'boolean', default: false, describe: 'list every finding id' }),
+      (o) => {
+        if (o.list || !o.id) {
+          const rows = listFindings();
+          const w = Math.max(...rows.map((e) => e.id.length));
+          for (const e of rows) io.stdout.write(`${e.id.padEnd(w)}  ${e.severity.padEnd(8)}  ${e.title}\n`);
+          return;
+        }
+        const entry = explain(String(o.id));
+        if (!entry) throw new CliError(`unknown finding id "${String(o.id)}" (rdprobe explain --list shows them all)`);
+        io.stdout.write(formatExplain(entry) + '\n');
+      },
+    )
+    .command(
+      'diff <before> <after>',
+      'compare two saved scans (ndjson or json): what a change window changed, regressions first',
+      (y) =>
+        y
+          .positional('before', { type: 'string', demandOption: true })
+          .positional('after', { type: 'string', demandOption: true })
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
+          .option('fail-on', { choices: ['regression', 'none'] as const, default: 'regression' as const, describe: 'exit 1 when the diff has a regression' })
+          .option('expiry-days', { type: 'number', default: 30, describe: 'a certificate closer than this to expiry counts as expiring' }),
+      async (o) => {
+        let before, after;
+        try {
+          before = await loadScan(String(o.before));
+          after = await loadScan(String(o.after));
+        } catch (e) {
+          throw e instanceof ScanFileError ? new CliError(e.message) : e;
+        }
+        for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${w}\n`);
+        const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
+        io.stdout.write(o.format === 'json' ? diffToJson(diff) + '\n' : formatDiffTable(diff) + '\n');
+        code = diffExitCode(diff, o['fail-on']);
+      },
+    )
+    .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error, 3 runtime error, 130 interrupted.');
+
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr.write(`rdprobe: ${e.message.split('\n')[0]}\n`);
+      return e.exitCode;
+    }
+    if (isTargetError(e)) {
+      io.stderr.write(`rdprobe: ${(e as Error).message}\n`);
+      return EXIT.USAGE;
+    }
+    io.stderr.write(`rdprobe: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.RUNTIME;
+  }
+  return code;
+}
+
+function scanOptions(y: Argv) {
+  return y
+    .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IPv4/IPv6 ([::1]:3389), CIDR, range 10.0.0.10-40, or - for stdin' })
+    .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port(s) for targets without one, e.g. 3389,3390' })
+    .option('targets-file', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'file with one target per line (# comments); - for stdin' })
+    .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'targets to leave out (same syntaxes; comma-separated or repeated)' })
+    .option('allow-huge', { type: 'boolean', default: false, describe: 'allow one target item to expand to more than 2^24 addresses' })
+    .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the target set' })
+    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, describe: 'output format (default: table on a terminal, else ndjson; -o infers from the extension)' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write results to this file' })
+    .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_PROBE_OPTIONS.timeoutMs / 1000), describe: 'timeout per step (5, 2.5s, 500ms)' })
+    .option('host-timeout', { type: 'string', default: String(DEFAULT_PROBE_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of one host' })
+    .option('concurrency', { alias: 'c', type: 'number', default: DEFAULT_CONCURRENCY, describe: 'hosts probed at a time' })
+    .option('rate', { type: 'number', describe: 'new connections per second across the scan' })
+    .option('cookie', { type: 'string', default: DEFAULT_PROBE_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
+    .option('credssp', { type: 'boolean', default: true, describe: 'CredSSP/NTLM identity step (--no-credssp skips it)' })
+    .option('rdp-security', { type: 'boolean', default: true, describe: 'Standard RDP Security method enumeration (--no-rdp-security skips it)' })
+    .option('tls-versions', { type: 'boolean', default: true, describe: 'TLS version enumeration (--no-tls-versions skips it)' })
+    .option('cert-expiry-days', { type: 'number', default: 30, describe: 'cert_expiring_soon threshold' })
+    .option('max-clock-skew', { type: 'number', describe: 'clock_skew threshold and policy rule, seconds (default 300 for the finding)' })
+    .option('fail-on', { choices: FAIL_ON, describe: 'exit 1 when a finding at or above this severity is found' })
+    .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
+    .option('require-nla', { type: 'boolean', describe: 'policy: NLA must be required' })
+    .option('forbid-standard-rdp-security', { type: 'boolean', describe: 'policy: PROTOCOL_RDP must be refused' })
+    .option('min-tls', { choices: POLICY_TLS_VERSIONS, describe: 'policy: no TLS version below this accepted' })
+    .option('forbid-tls', { type: 'string', array: true, describe: 'policy: TLS versions that must be refused, e.g. 1.0,1.1' })
+    .option('min-cert-days', { type: 'number', describe: 'policy: certificate valid for at least this many days' })
+    .option('min-key-bits', { type: 'number', describe: 'policy: certificate key at least this many (RSA-equivalent) bits' })
+    .option('forbid-self-signed', { type: 'boolean', describe: 'policy: certificate must not be self-signed' })
+    .option('expected-thumbprint', { type: 'string', array: true, describe: 'policy: HOST=SHA1 (the SSLCertificateSHA1Hash value); repeatable' })
+    .option('min-credssp-version', { type: 'number', describe: 'policy: server CredSSP version at least this' })
+    .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
+    .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
+    .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
+    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+}
+
+function wrapTargetError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw isTargetError(e) ? new CliError((e as Error).message) : e;
+  }
+}
+
+function ports(v: unknown): number[] {
+  const list = Array.isArray(v) ? v.join(',') : String(v);
+  return wrapTargetError(() => parsePorts(list));
+}
+
+function splitList(v: string[] | undefined): string[] {
+  return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function positiveInt(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CliError(`--${name}: expected a whole number from 1 to 100000, got "${String(v)}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name}: expected a whole number of 0 or more, got "${String(v)}"`);
+  return n;
+}
+
+function positiveNumber(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name}: expected a number above 0, got "${String(v)}"`);
+  return n;
+}
+
+function tlsVersion(name: string, v: string): PolicyTlsVersion {
+  const s = v.trim().replace(/^tls/i, '');
+  if (!(POLICY_TLS_VERSIONS as readonly string[]).includes(s)) throw new CliError(`--${name}: "${v}" is not one of ${POLICY_TLS_VERSIONS.join(', ')}`);
+  return s as PolicyTlsVersion;
+}
+
+/** The policy rules given as flags (they override a --policy file). */
+function policyFlags(o: Record<string, unknown>): Partial<PolicyRules> {
+  const f: Partial<PolicyRules> = {};
+  if (o['require-nla'] !== undefined) f.require_nla = Boolean(o['require-nla']);
+  if (o['forbid-standard-rdp-security'] !== undefined) f.forbid_standard_rdp_security = Boolean(o['forbid-standard-rdp-security']);
+  if (o['min-tls'] !== undefined) f.min_tls = tlsVersion('min-tls', String(o['min-tls']));
+  if (o['forbid-tls'] !== undefined) f.forbid_tls = splitList(o['forbid-tls'] as string[]).map((v) => tlsVersion('forbid-tls', v));
+  if (o['min-cert-days'] !== undefined) f.min_cert_days = nonNegativeInt('min-cert-days', o['min-cert-days']);
+  if (o['min-key-bits'] !== undefined) f.min_key_bits = positiveInt('min-key-bits', o['min-key-bits']);
+  if (o['forbid-self-signed'] !== undefined) f.forbid_self_signed = Boolean(o['forbid-self-signed']);
+  if (o['min-credssp-version'] !== undefined) f.min_credssp_version = nonNegativeInt('min-credssp-version', o['min-credssp-version']);
+  if (o['max-clock-skew'] !== undefined) f.max_clock_skew = nonNegativeInt('max-clock-skew', o['max-clock-skew']);
+  if (o['allow-unreachable'] !== undefined) f.allow_unreachable = Boolean(o['allow-unreachable']);
+  if (o['expected-thumbprint'] !== undefined) {
+    f.expected_thumbprints = {};
+    for (const pair of splitList(o['expected-thumbprint'] as string[])) {
+      const i = pair.lastIndexOf('=');
+      if (i <= 0) throw new CliError(`--expected-thumbprint: expected HOST=SHA1, got "${pair}"`);
+      f.expected_thumbprints[pair.slice(0, i)] = pair.slice(i + 1);
+    }
+  }
+  return f;
+}

@@ -1,0 +1,393 @@
+import {
+  PROTOCOL_HYBRID,
+  PROTOCOL_HYBRID_EX,
+  PROTOCOL_RDP,
+  PROTOCOL_RDSAAD,
+  PROTOCOL_RDSTLS,
+  PROTOCOL_SSL,
+  negRspFlagNames,
+} from '../../protocol/negotiation.js';
+import type { ConnectionAnswer } from '../../protocol/connection.js';
+import { analyzeCertificate } from '../analysis/certificate.js';
+import { Budget, now, since } from '../transport/clock.js';
+import type { Dialer } from '../transport/dialer.js';
+import { TransportError } from '../transport/errors.js';
+import { RdpConnection } from '../transport/rdp-connection.js';
+import { TLS_VERSIONS, type TlsRange } from '../transport/tls.js';
+import {
+  PROTOCOL_KEYS,
+  RECORD_SCHEMA_VERSION,
+  TLS_VERSION_KEYS,
+  type CertificateInfo,
+  type CredsspResult,
+  type EncryptionMethod,
+  type Failure,
+  type ProbeRecord,
+  type ProtocolKey,
+  type ProtocolResult,
+  type RdpSecurityResult,
+  type Status,
+  type Timings,
+  type TlsAttempt,
+  type TlsResult,
+  type TlsVersionKey,
+} from '../record.js';
+import { credsspStep } from './credssp.js';
+import { toFailure } from './failure.js';
+import { negotiate, protocolResult, selectedKey, type Negotiated } from './negotiation.js';
+import { ENCRYPTION_METHOD_KEYS, mcsStep, rdpSecurityResult, type McsOutcome } from './rdp-security.js';
+import { tlsStep, type PeerCert } from './tls-step.js';
+
+/**
+ * What `rdprobe scan` asks of one host, and the limits it must keep. Windows logs and throttles hosts that open
+ * many half-finished connections (RemoteConnectionManager 1006), so a probe opens at most MAX_CONNECTIONS
+ * connections, never more than the caller's connection limiter allows at once, and closes each one cleanly.
+ */
+export const MAX_CONNECTIONS = 12;
+
+export interface ProbeOptions {
+  /** Per-step timeout (connect, each read, each handshake), ms. */
+  timeoutMs: number;
+  /** Whole-host deadline, ms. */
+  hostTimeoutMs: number;
+  /** mstshash cookie sent in every Connection Request (shows up in server logs), or null for none. */
+  cookie: string | null;
+  /** Run the CredSSP/NTLM step on the client-like connection. */
+  credssp: boolean;
+  /** Enumerate Standard RDP Security methods when the server accepts PROTOCOL_RDP. */
+  rdpSecurity: boolean;
+  /** Enumerate TLS versions. */
+  tlsVersions: boolean;
+}
+
+export const DEFAULT_PROBE_OPTIONS: ProbeOptions = {
+  timeoutMs: 5000,
+  hostTimeoutMs: 30000,
+  cookie: 'rdprobe',
+  credssp: true,
+  rdpSecurity: true,
+  tlsVersions: true,
+};
+
+export interface HostTarget {
+  /** As the user wrote it. */
+  target: string;
+  host: string;
+  /** Literal address, or null for a name to resolve. */
+  address: string | null;
+  port: number;
+}
+
+export interface ProbeDeps {
+  dialer: Dialer;
+  /** Bounds how many of this host's connections are open at once (the scan runner owns concurrency). */
+  connectionSlot: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Name -> first address. Throws TransportError('not_found') when the name does not resolve. */
+  resolve: (host: string, timeoutMs: number) => Promise<string>;
+  clock?: () => Date;
+}
+
+/** requestedProtocols for each protocol probe: hybrid goes with ssl, hybrid_ex with hybrid and ssl ([MS-RDPBCGR] 2.2.1.1.1). */
+export const PROBE_REQUESTS: Record<ProtocolKey, number> = {
+  rdp: PROTOCOL_RDP,
+  ssl: PROTOCOL_SSL,
+  hybrid: PROTOCOL_SSL | PROTOCOL_HYBRID,
+  rdstls: PROTOCOL_RDSTLS,
+  // What mstsc sends: the hybrid_ex probe doubles as the "modern client" connection whose failure is reported.
+  hybrid_ex: PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX,
+  rdsaad: PROTOCOL_RDSAAD,
+};
+
+const ANY_TLS: TlsRange = { min: 'TLSv1', max: 'TLSv1.3' };
+const only = (v: TlsVersionKey): TlsRange => ({ min: TLS_VERSIONS[v], max: TLS_VERSIONS[v] });
+
+/** Mutable state of one host's probe; turned into the record at the end. */
+class HostState {
+  connections = 0;
+  protocols: Partial<Record<ProtocolKey, ProtocolResult>> = {};
+  tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt & { via: TlsResult['via'] }>> = {};
+  certs: PeerCert[] = [];
+  clientTls: { version: string; cipher: string } | null = null;
+  credssp: CredsspResult | null = null;
+  mcs: { outcome: McsOutcome; method: EncryptionMethod | 'all' }[] = [];
+  clientFailure: Failure | null = null;
+  serverFlags: string[] | null = null;
+  timings: Omit<Timings, 'total'> = { dns: null, tcp: null, x224: null, tls: null, credssp: null, mcs: null };
+}
+
+export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeRecord> {
+  const started = now();
+  const clock = deps.clock ?? (() => new Date());
+  const scannedAt = clock();
+  const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
+  const st = new HostState();
+  const finish = (status: Status, address: string | null) => assemble(t, address, status, st, scannedAt, started, clock());
+
+  // dns
+  let address = t.address;
+  if (address === null) {
+    const d0 = now();
+    try {
+      address = await deps.resolve(t.host, Math.min(opts.timeoutMs, budget.next().ms));
+    } catch (err) {
+      st.clientFailure = toFailure('dns', err instanceof TransportError ? err : new TransportError('not_found', String(err)));
+      return finish('unreachable', null);
+    } finally {
+      st.timings.dns = since(d0);
+    }
+  }
+  const addr = address;
+
+  /** Opens one counted connection inside the host's connection limit; the body owns closing it. */
+  const withConnection = <T>(body: (conn: RdpConnection) => Promise<T>, onConnectError: (e: unknown) => T): Promise<T> =>
+    deps.connectionSlot(async () => {
+      if (st.connections >= MAX_CONNECTIONS || budget.expired()) return onConnectError(new TransportError('deadline', 'connection budget of this host used up'));
+      st.connections++;
+      let conn: RdpConnection;
+      try {
+        conn = await RdpConnection.open(deps.dialer, addr, t.port, budget);
+      } catch (e) {
+        return onConnectError(e);
+      }
+      try {
+        return await body(conn);
+      } finally {
+        conn.close();
+      }
+    });
+
+  // Phase 0: the connection a modern client makes. If the host is dead or not RDP, nothing else is tried.
+  let release!: (ok: boolean) => void;
+  const negotiated = new Promise<boolean>((r) => (release = r));
+  const clientPath = withConnection(
+    async (conn) => {
+      st.timings.tcp = since(started) - (st.timings.dns ?? 0);
+      const x0 = now();
+      const n = await negotiate(conn, PROBE_REQUESTS.hybrid_ex, opts.cookie, budget);
+      st.timings.x224 = since(x0);
+      st.protocols.hybrid_ex = protocolResult('hybrid_ex', PROBE_REQUESTS.hybrid_ex, n);
+      if (!n.ok) {
+        st.clientFailure = n.failure;
+        release(false);
+        return n.failure.reason === 'not_tpkt' ? ('not_rdp' as const) : ('error' as const);
+      }
+      release(true);
+      if (n.answer.type === 'response') st.serverFlags = negRspFlagNames(n.answer.flags);
+      await continueLikeAClient(conn, n.answer, st, opts, budget);
+      return 'ok' as const;
+    },
+    (e) => {
+      st.clientFailure = toFailure('tcp', e);
+      release(false);
+      return 'unreachable' as const;
+    },
+  );
+  if (!(await negotiated)) return finish(await clientPath, addr);
+
+  // Phase 1: every other protocol on its own connection, in parallel with the rest of the client path.
+  const single = (key: ProtocolKey, then?: (conn: RdpConnection, n: Negotiated) => Promise<void>) =>
+    withConnection(
+      async (conn) => {
+        const n = await negotiate(conn, PROBE_REQUESTS[key], opts.cookie, budget);
+        st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], n);
+        if (then && st.protocols[key]!.supported) await then(conn, n);
+      },
+      (e) => {
+        const f = toFailure('tcp', e);
+        st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], { ok: false, failure: f, response: f.reason === 'refused' ? 'refused' : f.reason === 'timeout' || f.reason === 'deadline' ? 'timeout' : 'error' });
+      },
+    );
+  // The ssl and hybrid probes go on to a TLS 1.2 handshake when selected: the 1.2 measurement rides on them, which
+  // keeps a full probe within MAX_CONNECTIONS. Likewise the rdp probe measures the first encryption method.
+  const tls12 = (via: 'ssl' | 'hybrid') => async (conn: RdpConnection) => {
+    if (!opts.tlsVersions) return;
+    const r = await tlsStep(conn, only('tls1.2'), budget, false);
+    if (!st.tlsAttempts['tls1.2'] || via === 'ssl') st.tlsAttempts['tls1.2'] = { ...r.attempt, via };
+    if (r.cert) st.certs.push(r.cert);
+  };
+  const firstMethod = ENCRYPTION_METHOD_KEYS[0]!;
+  await Promise.all([
+    single('rdp', opts.rdpSecurity ? async (conn) => void st.mcs.push({ outcome: await mcsStep(conn, PROTOCOL_RDP, [firstMethod], budget), method: firstMethod }) : undefined),
+    single('ssl', tls12('ssl')),
+    single('hybrid', tls12('hybrid')),
+    single('rdstls'),
+    single('rdsaad'),
+  ]);
+
+  // Phase 2: what depends on phase 1: the remaining TLS versions over the protocol that reaches TLS, and the
+  // remaining encryption methods when Standard RDP Security is accepted.
+  const p = st.protocols;
+  const via: TlsResult['via'] = p.ssl?.supported ? 'ssl' : p.hybrid?.supported ? 'hybrid' : p.hybrid_ex?.supported ? 'hybrid_ex' : null;
+  if (via !== 'ssl' && st.tlsAttempts['tls1.2']?.via === 'ssl') delete st.tlsAttempts['tls1.2'];
+  if (via === 'ssl' && st.tlsAttempts['tls1.2']?.via !== 'ssl') delete st.tlsAttempts['tls1.2'];
+  const jobs: Promise<void>[] = [];
+  if (via && opts.tlsVersions) {
+    for (const v of TLS_VERSION_KEYS) {
+      if (st.tlsAttempts[v]) continue;
+      jobs.push(
+        withConnection(
+          async (conn) => {
+            const n = await negotiate(conn, PROBE_REQUESTS[via], opts.cookie, budget);
+            if (!n.ok || selectedKey(n.answer) !== via) {
+              st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `X.224 step did not select ${via} this time` }, via };
+              return;
+            }
+            const r = await tlsStep(conn, only(v), budget, false);
+            st.tlsAttempts[v] = { ...r.attempt, via };
+            if (r.cert) st.certs.push(r.cert);
+          },
+          (e) => {
+            const f = toFailure('tcp', e);
+            st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `${f.reason}: ${f.detail ?? ''}` }, via };
+          },
+        ),
+      );
+    }
+  }
+  if (p.rdp?.supported && opts.rdpSecurity) {
+    for (const m of ENCRYPTION_METHOD_KEYS) {
+      if (st.mcs.some((x) => x.method === m)) continue;
+      jobs.push(
+        withConnection(
+          async (conn) => {
+            const n = await negotiate(conn, PROBE_REQUESTS.rdp, opts.cookie, budget);
+            if (!n.ok || selectedKey(n.answer) !== 'rdp') {
+              st.mcs.push({ outcome: { ok: false, failure: { stage: 'negotiation', reason: 'protocol_mismatch', detail: 'PROTOCOL_RDP not selected this time' } }, method: m });
+              return;
+            }
+            st.mcs.push({ outcome: await mcsStep(conn, PROTOCOL_RDP, [m], budget), method: m });
+          },
+          (e) => void st.mcs.push({ outcome: { ok: false, failure: toFailure('tcp', e) }, method: m }),
+        ),
+      );
+    }
+  }
+  await Promise.all([...jobs, clientPath]);
+  return finish('ok', addr);
+}
+
+/**
+ * After the modern client's Connection Confirm, do what that client would do next, one step further each
+ * time: TLS, then CredSSP for HYBRID/HYBRID_EX; MCS Connect for Standard RDP Security. The first step that
+ * fails is the record's `failure`.
+ */
+async function continueLikeAClient(conn: RdpConnection, answer: ConnectionAnswer, st: HostState, opts: ProbeOptions, budget: Budget): Promise<void> {
+  if (answer.type === 'failure') {
+    st.clientFailure = { stage: 'negotiation', reason: st.protocols.hybrid_ex!.failure_code!, detail: 'the server refused SSL|HYBRID|HYBRID_EX, the request a modern client sends' };
+    return;
+  }
+  if (answer.type === 'disconnect') {
+    st.clientFailure = { stage: 'negotiation', reason: 'disconnect', detail: st.protocols.hybrid_ex!.detail };
+    return;
+  }
+  const selected = selectedKey(answer);
+  if (selected === 'ssl' || selected === 'hybrid' || selected === 'hybrid_ex') {
+    const nla = selected !== 'ssl';
+    const t0 = now();
+    const r = await tlsStep(conn, ANY_TLS, budget, nla && opts.credssp);
+    st.timings.tls = since(t0);
+    if (r.cert) st.certs.unshift(r.cert);
+    if (!r.attempt.accepted) {
+      const ref = r.attempt.refusal!;
+      st.clientFailure = { stage: 'tls', reason: ref.kind, detail: ref.alert_description ? `alert ${ref.alert} ${ref.alert_description}` : ref.detail };
+      return;
+    }
+    st.clientTls = { version: r.version ?? 'unknown', cipher: r.attempt.cipher ?? 'unknown' };
+    if (r.socket) {
+      const c0 = now();
+      const c = await credsspStep(r.socket, budget);
+      st.timings.credssp = since(c0);
+      st.credssp = c.result;
+      if (c.failure) st.clientFailure = c.failure;
+    }
+    return;
+  }
+  if (selected === 'rdp') {
+    if (!opts.rdpSecurity) return;
+    const m0 = now();
+    const outcome = await mcsStep(conn, PROTOCOL_RDP, ENCRYPTION_METHOD_KEYS, budget);
+    st.timings.mcs = since(m0);
+    st.mcs.push({ outcome, method: 'all' });
+    if (!outcome.ok) st.clientFailure = outcome.failure;
+    return;
+  }
+  st.clientFailure = { stage: 'negotiation', reason: 'protocol_mismatch', detail: `the server selected ${selected}, which was not requested` };
+}
+
+/** nla_required: every non-CredSSP request refused and a CredSSP one accepted; null while unknown. */
+export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): boolean | null {
+  const nonCredssp = [p.rdp, p.ssl, p.rdstls, p.rdsaad];
+  if (nonCredssp.some((x) => x?.supported === true)) return false;
+  const credsspOk = p.hybrid?.supported === true || p.hybrid_ex?.supported === true;
+  if (p.rdp?.supported === false && p.ssl?.supported === false) return credsspOk ? true : p.hybrid?.supported === false && p.hybrid_ex?.supported === false ? false : null;
+  return null;
+}
+
+async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint, end: Date): Promise<ProbeRecord> {
+  const measured = Object.keys(st.protocols).length > 0;
+  const protocols = measured
+    ? (Object.fromEntries(
+        PROTOCOL_KEYS.map((k) => [
+          k,
+          st.protocols[k] ?? { requested: [], supported: null, response: 'error', selected: null, failure_code: null, flags: [], detail: 'not tested: the client-like connection failed first' },
+        ]),
+      ) as Record<ProtocolKey, ProtocolResult>)
+    : null;
+  if (protocols && status !== 'ok') {
+    // Only the client-like connection ran; the other protocols were never asked.
+    for (const k of PROTOCOL_KEYS) if (!st.protocols[k]) protocols[k] = { ...protocols[k], detail: 'not tested' };
+  }
+
+  let tls: TlsResult | null = null;
+  const anyTls = Object.keys(st.tlsAttempts).length > 0 || st.clientTls !== null;
+  if (anyTls) {
+    const attempts = Object.fromEntries(
+      TLS_VERSION_KEYS.map((v) => {
+        const a = st.tlsAttempts[v];
+        return [v, a ? { accepted: a.accepted, cipher: a.cipher, refusal: a.refusal } : { accepted: null, cipher: null, refusal: null }];
+      }),
+    ) as Record<TlsVersionKey, TlsAttempt>;
+    const via = (TLS_VERSION_KEYS.map((v) => st.tlsAttempts[v]?.via).find((x) => x) ?? null) as TlsResult['via'];
+    tls = {
+      via,
+      versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v].accepted])) as Record<TlsVersionKey, boolean | null>,
+      attempts,
+      cipher: st.clientTls?.cipher ?? [...TLS_VERSION_KEYS].reverse().map((v) => attempts[v].cipher).find((c) => c) ?? null,
+      negotiated_version: st.clientTls?.version ?? null,
+    };
+  }
+
+  let certificate: CertificateInfo | null = null;
+  const cert = st.certs[0];
+  if (cert) {
+    try {
+      certificate = await analyzeCertificate(cert.der, cert.chainLength, scannedAt);
+    } catch {
+      certificate = null; // an unparseable certificate is a finding for later issues, not a crash
+    }
+  }
+
+  const rdpSecurity: RdpSecurityResult | null = protocols?.rdp.supported || st.mcs.length > 0 ? await rdpSecurityResult(st.mcs, scannedAt) : null;
+
+  return {
+    schema_version: RECORD_SCHEMA_VERSION,
+    target: t.target,
+    host: t.host,
+    address,
+    port: t.port,
+    scanned_at: scannedAt.toISOString(),
+    status,
+    failure: st.clientFailure,
+    protocols,
+    nla_required: protocols ? nlaRequired(protocols) : null,
+    server_flags: st.serverFlags ?? [],
+    tls,
+    certificate,
+    credssp: st.credssp,
+    rdp_security: rdpSecurity,
+    timings_ms: { total: since(started), ...st.timings },
+    connections: st.connections,
+    findings: [],
+  };
+  void end;
+}

@@ -1,0 +1,59 @@
+import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from 'node:tls';
+import type { Budget } from '../transport/clock.js';
+import type { RdpConnection } from '../transport/rdp-connection.js';
+import { closeTls, startTls, type TlsRange } from '../transport/tls.js';
+import type { TlsAttempt } from '../record.js';
+
+/** The server's certificate as sent in the handshake: the leaf's DER and how long the chain was. */
+export interface PeerCert {
+  der: Uint8Array;
+  chainLength: number;
+}
+
+export interface TlsStepResult {
+  attempt: TlsAttempt;
+  /** The version actually negotiated (e.g. TLSv1.2), when the handshake completed. */
+  version: string | null;
+  cert: PeerCert | null;
+  /** Left open only when the caller asked to continue on it (CredSSP). */
+  socket: TLSSocket | null;
+  ms: number;
+}
+
+/** TLS handshake on a connection whose X.224 exchange selected SSL or HYBRID. */
+export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budget, keepOpen: boolean): Promise<TlsStepResult> {
+  const outcome = await startTls(conn.handOverForTls(), range, budget);
+  if (!outcome.ok) {
+    conn.destroy();
+    return { attempt: { accepted: false, cipher: null, refusal: outcome.refusal }, version: null, cert: null, socket: null, ms: outcome.ms };
+  }
+  const s = outcome.socket;
+  const cert = peerCert(s);
+  if (!keepOpen) closeTls(s);
+  return {
+    attempt: { accepted: true, cipher: outcome.cipher, refusal: null },
+    version: outcome.version,
+    cert,
+    socket: keepOpen ? s : null,
+    ms: outcome.ms,
+  };
+}
+
+function peerCert(s: TLSSocket): PeerCert | null {
+  const leaf = s.getPeerX509Certificate();
+  if (!leaf) return null;
+  return { der: new Uint8Array(leaf.raw), chainLength: chainLength(s.getPeerCertificate(true)) };
+}
+
+/** Certificates in the chain the server sent; Node links them through issuerCertificate (self-loop at the root). */
+function chainLength(c: DetailedPeerCertificate | PeerCertificate): number {
+  let n = 0;
+  let cur: DetailedPeerCertificate | undefined = c as DetailedPeerCertificate;
+  const seen = new Set<unknown>();
+  while (cur && Object.keys(cur).length > 0 && !seen.has(cur) && n < 16) {
+    seen.add(cur);
+    n++;
+    cur = cur.issuerCertificate;
+  }
+  return n;
+}
