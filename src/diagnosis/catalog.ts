@@ -254,7 +254,7 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     title: 'The server\'s negotiation answers contradict each other',
     summary:
       'Separate connections got answers that cannot all be true of one configuration: a protocol was selected on one connection and declared not allowed on another, or the server selected a protocol that was not offered. Often several differently configured servers answer behind one address (a load balancer), or the configuration changed during the scan.',
-    trigger: 'protocols.X.selected outside protocols.X.requested, or a failure_code on one probe that contradicts a supported protocol on another',
+    trigger: 'among the rdp, ssl, hybrid and hybrid_ex probes: protocols.X.selected outside protocols.X.requested, or a failure_code on one probe that contradicts a supported protocol on another',
     scope: 'host',
     causes: [
       c('load_balancer', 'likely', 'Several servers with different settings answer behind one address (a load balancer or NAT pool).'),
@@ -520,6 +520,7 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     trigger: 'certificate.subject_cn and certificate.san match neither host nor credssp.ntlm.dns_computer (wildcards allowed; skipped for a bare IP with no NTLM name)',
     scope: 'host',
     causes: [
+      c('short_name', 'likely', 'The host was scanned by its short name while the certificate carries the full DNS name: connect with the full name.'),
       c('alias', 'likely', 'Clients use an alias (a DNS CNAME, a farm or load-balancer name) that the certificate does not list.'),
       c('renamed', 'possible', 'The computer was renamed after the certificate was made.'),
       c('wrong_cert', 'possible', 'SSLCertificateSHA1Hash names a certificate meant for another machine.'),

@@ -324,6 +324,19 @@ describe('certificate', () => {
     expectFires(r, 'cert_name_mismatch', ['certificate.subject_cn = "other.corp.example"', 'host = "srv01.corp.example"']);
   });
 
+  it('cert_name_mismatch: a short scanned name ranks "use the full name" first', () => {
+    const f = expectFires(emptyRecord({ host: 'SRV01', certificate: certificate() }), 'cert_name_mismatch', ['host = "SRV01"']);
+    expect(f.causes[0]!.text).toMatch(/short name/);
+    const other = expectFires(emptyRecord({ certificate: certificate({ subject_cn: 'old.corp.example', san: [], self_signed: true }) }), 'cert_name_mismatch', []);
+    expect(other.causes[0]!.text).toMatch(/renamed/);
+    expect(other.causes.some((c) => /short name/.test(c.text))).toBe(false);
+  });
+
+  it('negotiation_inconsistent ignores what servers answer to RDSTLS- or RDSAAD-only requests', () => {
+    const r = emptyRecord({ protocols: protocols({ hybrid: selects('hybrid', 'hybrid'), rdstls: { ...selects('rdstls', 'hybrid'), supported: false }, rdsaad: refuses('rdsaad', 'SSL_NOT_ALLOWED_BY_SERVER') }) });
+    expectSilent(r, 'negotiation_inconsistent');
+  });
+
   it('cert_name_mismatch: wildcards, the NTLM name, SAN case and IP targets', () => {
     expectSilent(emptyRecord({ certificate: certificate({ subject_cn: 'x', san: ['dns:*.corp.example'] }) }), 'cert_name_mismatch');
     expectFires(emptyRecord({ host: 'a.b.corp.example', certificate: certificate({ subject_cn: '*.corp.example', san: [] }) }), 'cert_name_mismatch', []);

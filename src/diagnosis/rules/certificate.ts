@@ -1,7 +1,7 @@
 /** Rules on the certificate the server presents in the TLS handshake. */
 import type { CertificateInfo } from '../../record.js';
 import { catalog } from '../catalog.js';
-import { certNameMatches, isIpLiteral, normalizeName, rankCauses, sanValue, show } from '../evidence.js';
+import { certNameMatches, firstLabel, isIpLiteral, normalizeName, rankCauses, sanValue, show } from '../evidence.js';
 import type { HostRule, ResolvedOptions } from '../types.js';
 
 const DAY_MS = 86_400_000;
@@ -137,9 +137,14 @@ export const certNameMismatch: HostRule = (record) => {
     ...wanted.map(([path, value]) => show(path, value)),
   ];
   const entry = catalog.cert_name_mismatch;
+  const shortName = !hostIsIp && !record.host.includes('.') && names.some((n) => firstLabel(n) === firstLabel(record.host));
   // A self-signed certificate names the machine that made it: if it names another machine, it was renamed.
-  const causes = cert.self_signed ? rankCauses(entry, [['renamed', 'likely']], ['wrong_cert']) : undefined;
-  return [causes ? { id: entry.id, evidence, causes } : { id: entry.id, evidence }];
+  const causes = shortName
+    ? rankCauses(entry, ['short_name'])
+    : cert.self_signed
+      ? rankCauses(entry, [['renamed', 'likely']], ['short_name', 'wrong_cert'])
+      : rankCauses(entry, [], ['short_name']);
+  return [{ id: entry.id, evidence, causes }];
 };
 
 export const CERTIFICATE_RULES: HostRule[] = [

@@ -67,8 +67,11 @@ export const nlaNotRequired: HostRule = (record) => {
 export const negotiationInconsistent: HostRule = (record) => {
   const p = record.protocols;
   if (p === null) return [];
+  // Only the protocols whose answers [MS-RDPBCGR] pins down; what servers say to an RDSTLS- or RDSAAD-only
+  // request varies too much to call a contradiction.
+  const pinned = probes(record).filter(([k]) => k === 'rdp' || k === 'ssl' || k === 'hybrid' || k === 'hybrid_ex');
   const evidence: string[] = [];
-  for (const [k, r] of probes(record)) {
+  for (const [k, r] of pinned) {
     if (r.response !== 'negotiation_response' || r.selected === null || r.selected === 'rdp') continue;
     if (!requestedKeys(r).includes(r.selected)) {
       evidence.push(`${show(`protocols.${k}.selected`, r.selected)} while ${show(`protocols.${k}.requested`, r.requested)}`);
@@ -82,7 +85,7 @@ export const negotiationInconsistent: HostRule = (record) => {
     ['SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER', ['rdp']],
   ];
   for (const [code, contradicted] of contradictions) {
-    const refusing = probes(record).filter(([, r]) => r.failure_code === code);
+    const refusing = pinned.filter(([, r]) => r.failure_code === code);
     const accepting = contradicted.filter(supported);
     if (refusing.length === 0 || accepting.length === 0) continue;
     for (const [k] of refusing) evidence.push(show(`protocols.${k}.failure_code`, code));
