@@ -251,10 +251,15 @@ start_xvfb() {
     local owner; owner="$(tr -d ' ' < "/tmp/.X$DISPLAY_NUM-lock" 2>/dev/null || true)"
     pid_alive "$owner" && die "display :$DISPLAY_NUM is used by pid $owner (not ours); set RDPROBE_LAB_DISPLAY"
   fi
-  setsid Xvfb ":$DISPLAY_NUM" -screen 0 1024x768x24 -nolisten tcp </dev/null >>"$RUN/xvfb.log" 2>&1 &
+  # -noreset: without it Xvfb resets when its last client leaves and freerdp-shadow (which opens
+  # the display twice) then gets ECONNRESET ("failed to open display").
+  # -displayfd: Xvfb writes the display number to that fd only once it accepts clients
+  # (waiting for the socket file alone races: freerdp then fails with "failed to open display").
+  : > "$RUN/xvfb.ready"
+  setsid Xvfb ":$DISPLAY_NUM" -screen 0 1024x768x24 -nolisten tcp -noreset -displayfd 5 5>"$RUN/xvfb.ready" </dev/null >>"$RUN/xvfb.log" 2>&1 &
   pid=$!; echo "$pid" > "$RUN/xvfb.pid"
   local deadline=$((SECONDS + WAIT_SECS))
-  until [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ]; do
+  until [ -s "$RUN/xvfb.ready" ]; do
     pid_alive "$pid" || { cat "$RUN/xvfb.log" >&2; die "Xvfb :$DISPLAY_NUM failed"; }
     [ $SECONDS -lt $deadline ] || die "Xvfb :$DISPLAY_NUM did not come up"
     sleep 0.2
@@ -273,7 +278,9 @@ start_freerdp() { # name addr
     printf '%s\n' "$SAM_LINE" > "$RUN/freerdp.sam"
     args+=("/sec:nla" "+auth" "/sam-file:$RUN/freerdp.sam")
   else
-    args+=("-auth")
+    # sec-nla is listed as "default:on" by /help, but 2.11.7 only selects HYBRID when it is given
+    # explicitly (observed); so enable all three explicitly.
+    args+=("+sec-rdp" "+sec-tls" "+sec-nla" "-auth")
   fi
   DISPLAY=":$DISPLAY_NUM" XDG_CONFIG_HOME="$cfg" HOME="$cfg" \
     setsid /usr/bin/freerdp-shadow-cli "${args[@]}" </dev/null >>"$RUN/$1.log" 2>&1 &
@@ -329,7 +336,7 @@ cmd_start() {
     local pidname="$name"; [ "$kind" = hostile ] && pidname=hostile
     case "$kind" in
       xrdp) printf '%-17s %-12s up   xrdp security_layer=%s crypt_level=%s ssl_protocols=%s cert=%s pid=%s\n' "$name" "$addr" "$sec" "$crypt" "$protos" "$cert" "$(read_pid "$name")" ;;
-      freerdp) printf '%-17s %-12s up   freerdp-shadow-cli %s pid=%s\n' "$name" "$addr" "$([ "$name" = freerdp-nla ] && echo '/sec:nla +auth' || echo 'all securities, -auth')" "$(read_pid "$name")" ;;
+      freerdp) printf '%-17s %-12s up   freerdp-shadow-cli %s pid=%s\n' "$name" "$addr" "$([ "$name" = freerdp-nla ] && echo '/sec:nla +auth /sam-file' || echo '+sec-rdp +sec-tls +sec-nla -auth')" "$(read_pid "$name")" ;;
       hostile) printf '%-17s %-12s up   hostile peer (lab/hostile.mjs) pid=%s\n' "$name" "$addr" "$(read_pid hostile)" ;;
       closed) printf '%-17s %-12s closed (nothing listens, by design)\n' "$name" "$addr" ;;
     esac

@@ -16,7 +16,7 @@ const PROTOCOLS = { rdp: 0x00, ssl: 0x01, hybrid: 0x03, rdstls: 0x04, hybrid_ex:
 const PROTO_NAMES = { 0: 'PROTOCOL_RDP', 1: 'PROTOCOL_SSL', 2: 'PROTOCOL_HYBRID', 4: 'PROTOCOL_RDSTLS', 8: 'PROTOCOL_HYBRID_EX', 0x10: 'PROTOCOL_RDSAAD' };
 const FAILURES = { 1: 'SSL_REQUIRED_BY_SERVER', 2: 'SSL_NOT_ALLOWED_BY_SERVER', 3: 'SSL_CERT_NOT_ON_SERVER', 4: 'INCONSISTENT_FLAGS', 5: 'HYBRID_REQUIRED_BY_SERVER', 6: 'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER' };
 
-function connectionRequest(requested) {
+export function connectionRequest(requested) {
   const cookie = Buffer.from('Cookie: mstshash=lab\r\n', 'ascii');
   const neg = Buffer.from([0x01, 0x00, 0x08, 0x00, 0, 0, 0, 0]);
   neg.writeUInt32LE(requested, 4);
@@ -60,6 +60,7 @@ function connect(host, port) {
 
 function parseCC(buf) {
   // TPKT(4) LI code(0xD0) dst(2) src(2) class(1) [neg 8 bytes]
+  if (buf.length === 9 && buf[5] === 0xf0 && buf[7] === 0x21) return { kind: 'mcs-disconnect-provider-ultimatum', bytes: buf.toString('hex') };
   if (buf.length < 11 || (buf[5] & 0xf0) !== 0xd0) return { kind: 'not-cc', bytes: buf.toString('hex') };
   const li = buf[4];
   if (li < 14 || buf.length < 19) return { kind: 'cc-without-neg' };
@@ -92,8 +93,9 @@ export async function probeTls(host, port) {
   const out = {};
   let cert = null;
   for (const v of ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']) {
-    const { sock, result } = await x224(host, port, PROTOCOLS.ssl);
-    if (!sock || result.kind !== 'selected' || result.value !== 1) { sock?.destroy(); out[v] = { ok: false, error: `x224: ${JSON.stringify(result)}` }; continue; }
+    // ask SSL|HYBRID so that NLA-only servers (which refuse plain SSL) also start TLS
+    const { sock, result } = await x224(host, port, PROTOCOLS.hybrid);
+    if (!sock || result.kind !== 'selected' || (result.value !== 1 && result.value !== 2)) { sock?.destroy(); out[v] = { ok: false, error: `x224: ${JSON.stringify(result)}` }; continue; }
     out[v] = await new Promise((resolve) => {
       const t = setTimeout(() => { s.destroy(); resolve({ ok: false, error: 'tls-timeout' }); }, TIMEOUT);
       const s = tls.connect({ socket: sock, minVersion: v, maxVersion: v, ciphers: 'DEFAULT:@SECLEVEL=0', rejectUnauthorized: false, servername: undefined });
