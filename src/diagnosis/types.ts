@@ -2,7 +2,7 @@
  * Types of the diagnosis layer. The layer reads only finished ProbeRecords (see src/record.ts) and turns what
  * was measured into Findings an administrator can act on; it never talks to the network.
  */
-import type { Certainty, FindingCause, ProbeRecord, Severity } from '../record.js';
+import type { FindingCause, ProbeRecord, Severity } from '../record.js';
 
 export interface DiagnoseOptions {
   /** cert_expiring_soon fires when the certificate expires within this many days (default 30). */
@@ -56,5 +56,3 @@ export interface RuleHit {
 }
 
 export type HostRule = (record: ProbeRecord, opts: ResolvedOptions) => RuleHit[];
-
-export type { Certainty };

@@ -5,7 +5,7 @@
 import { PROTOCOL_KEYS, type ProbeRecord, type ProtocolKey, type ProtocolResult } from '../../record.js';
 import { catalog } from '../catalog.js';
 import { rankCauses, show } from '../evidence.js';
-import type { HostRule, RuleHit } from '../types.js';
+import type { HostRule } from '../types.js';
 
 type Probe = [ProtocolKey, ProtocolResult];
 
@@ -92,7 +92,7 @@ export const negotiationInconsistent: HostRule = (record) => {
     for (const k of accepting) evidence.push(show(`protocols.${k}.supported`, true));
   }
   const unique = [...new Set(evidence)];
-  return unique.length > 0 ? [{ id: 'negotiation_inconsistent', evidence: unique } satisfies RuleHit] : [];
+  return unique.length > 0 ? [{ id: 'negotiation_inconsistent', evidence: unique }] : [];
 };
 
 export const NEGOTIATION_RULES: HostRule[] = [negotiationCertNotOnServer, nlaNotRequired, negotiationInconsistent];
