@@ -61,7 +61,6 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             concurrency: positiveInt('concurrency', o.concurrency),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
             certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
-            maxClockSkew: nonNegativeInt('max-clock-skew', o['max-clock-skew'] ?? 300),
             failOn: o['fail-on'] as Severity | 'none' | undefined,
             policyFile: o.policy as string | undefined,
             policyFlags: policyFlags(o),
@@ -157,7 +156,7 @@ function scanOptions(y: Argv) {
     .option('rdp-security', { type: 'boolean', default: true, describe: 'Standard RDP Security method enumeration (--no-rdp-security skips it)' })
     .option('tls-versions', { type: 'boolean', default: true, describe: 'TLS version enumeration (--no-tls-versions skips it)' })
     .option('cert-expiry-days', { type: 'number', default: 30, describe: 'cert_expiring_soon threshold' })
-    .option('max-clock-skew', { type: 'number', describe: 'clock_skew threshold and policy rule, seconds (default 300 for the finding)' })
+    .option('max-clock-skew', { type: 'number', describe: 'policy: |server clock - prober clock| at most this many seconds' })
     .option('fail-on', { choices: FAIL_ON, describe: 'exit 1 when a finding at or above this severity is found' })
     .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
     .option('require-nla', { type: 'boolean', describe: 'policy: NLA must be required' })

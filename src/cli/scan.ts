@@ -29,7 +29,6 @@ export interface ScanArgs {
   concurrency: number;
   rate: number | null;
   certExpiryDays: number;
-  maxClockSkew: number;
   failOn: Severity | 'none' | undefined;
   policyFile: string | undefined;
   policyFlags: Partial<PolicyRules>;
@@ -115,7 +114,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   const failOn: Severity | 'none' = a.failOn ?? 'none';
   const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn });
   const counter = new SummaryCounter();
-  const diagOpts: DiagnoseOptions = { certExpiryDays: a.certExpiryDays, maxClockSkewSeconds: a.maxClockSkew };
+  const diagOpts: DiagnoseOptions = { certExpiryDays: a.certExpiryDays };
   const fleet = new FleetIndex(diagOpts);
   const showProgress = a.progress && !a.quiet && Boolean(io.stderr.isTTY);
   const progress = new Progress(io.stderr, total, showProgress);

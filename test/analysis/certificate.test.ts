@@ -59,3 +59,18 @@ describe('analyzeCertificate', () => {
     await expect(analyzeCertificate(new Uint8Array(0), 1, NOW)).rejects.toBeInstanceOf(DecodeError);
   });
 });
+
+describe('a real Windows RDP certificate (from the rdp-to-ssl capture)', () => {
+  it('is the 2008 R2 self-signed SHA-1 certificate that openssl describes', async () => {
+    const c = await analyzeCertificate(der('windows-rdp-selfsigned.pem'), 1, NOW);
+    expect(c.subject).toBe('CN=WIN2K8R2.awakecoding.ath.cx');
+    expect(c.self_signed).toBe(true);
+    expect(c.signature_algorithm).toBe('sha1WithRSAEncryption');
+    expect(c.key_bits).toBe(2048);
+    expect(c.serial).toBe('16ED2AA0495F259D4F5D99EDADA570D1');
+    expect(c.not_after).toBe('2021-02-12T00:00:00.000Z');
+    expect(c.expired).toBe(true);
+    expect(c.sha1_fingerprint).toBe('00ABBC7A0DCA04571CB2AB4BB0DC652775F9E20C');
+    expect(c.sha256_fingerprint).toBe('A5B05D2AE076130AA41060F53ECD72BDF864EA0179250E927549C94D5AB2499A');
+  });
+});
