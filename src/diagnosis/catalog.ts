@@ -210,7 +210,7 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     summary:
       'At the negotiation step the server chose TLS (or CredSSP, which runs over TLS), yet every TLS version the prober tried was refused. No client can connect this way. The usual reasons are a certificate whose private key the server cannot use, and a server that can only speak TLS 1.0 while TLS 1.0 is disabled; how the refusals looked decides which comes first.',
     trigger:
-      'protocols.ssl / hybrid / hybrid_ex selected (or tls.via set) and every tested tls.versions[...] = false; causes ranked from tls.attempts[...].refusal.kind and alert_description',
+      'protocols.ssl / hybrid / hybrid_ex selected (or tls.via set) and every tested tls.versions[...] = false; causes ranked from tls.attempts[...].refusal.kind and alert_description, and rdp_security.server_version_raw when known',
     scope: 'host',
     causes: [
       c('private_key', 'likely', 'The RDP certificate\'s private key cannot be used (MachineKeys permissions, damaged or missing RSA key), so the server drops every handshake right after the ClientHello (RemoteConnectionManager 1057 / 1058, Schannel 36870 / 36872).'),

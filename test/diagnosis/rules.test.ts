@@ -239,6 +239,19 @@ describe('TLS', () => {
     expect(f.remediation.join('\n')).toMatch(/SessionEnv/);
   });
 
+  it('tls_failed_all_versions on a pre-RDP 10 server ranks the TLS 1.0-only stack (Schannel 36871 / 10013) first', () => {
+    const r = emptyRecord({
+      protocols: protocols({ rdp: selects('rdp', 'rdp'), ssl: selects('ssl', 'ssl') }),
+      tls: tls({ 'tls1.0': false, 'tls1.2': false }, { 'tls1.0': { refusal: ended('reset') }, 'tls1.2': { refusal: ended('reset') } }),
+      rdp_security: rdpSecurity({ encryption_level: 'client_compatible', server_version_raw: '0x00080004' }),
+    });
+    const f = expectFires(r, 'tls_failed_all_versions', ['rdp_security.server_version_raw = "0x00080004"']);
+    expect(f.causes[0]).toMatchObject({ certainty: 'likely' });
+    expect(f.causes[0]!.text).toMatch(/36871 with internal error state 10013/);
+    const modern = emptyRecord({ ...r, rdp_security: rdpSecurity({ server_version_raw: '0x0008000c' }) });
+    expect(find(modern, 'tls_failed_all_versions')!.causes[0]!.text).toMatch(/private key/);
+  });
+
   it('tls_failed_all_versions ranks the cipher/version policy first when every refusal is a handshake_failure alert', () => {
     const a = { refusal: alert('handshake_failure', 40) };
     const r = emptyRecord({

@@ -48,6 +48,9 @@ function look(refusal: TlsRefusal | null): RefusalLook {
   }
 }
 
+/** Server Core Data version of RDP 10.0 ([MS-RDPBCGR] 2.2.1.4.2); lower values are RDP 4.0-8.x servers. */
+const RDP_10_CORE_VERSION = 0x00080005;
+
 export const tlsFailedAllVersions: HostRule = (record) => {
   const tls = record.tls;
   if (tls === null) return [];
@@ -69,15 +72,23 @@ export const tlsFailedAllVersions: HostRule = (record) => {
 
   const count = (l: RefusalLook): number => looks.filter((x) => x === l).length;
   const dominant = (['dropped', 'policy', 'silent'] as const).find((l) => count(l) * 2 > looks.length);
+  // A server whose Standard Security probe reported a pre-RDP 10 core version (Windows 2012 R2 or older)
+  // makes the "TLS 1.0-only stack" explanation much more plausible.
+  const raw = record.rdp_security?.server_version_raw ?? null;
+  const oldStack = raw !== null && /^0x[0-9a-f]+$/i.test(raw) && Number.parseInt(raw, 16) < RDP_10_CORE_VERSION;
+  if (oldStack) evidence.push(show('rdp_security.server_version_raw', raw));
   const entry = catalog.tls_failed_all_versions;
   const order: Array<[string, Certainty]> =
     dominant === 'policy'
-      ? [['cipher_policy', 'likely'], ['tls10_only_stack', 'possible'], ['private_key', 'possible']]
+      ? [['cipher_policy', 'likely'], ['tls10_only_stack', oldStack ? 'likely' : 'possible'], ['private_key', 'possible']]
       : dominant === 'silent'
         ? [['middlebox', 'likely'], ['private_key', 'possible'], ['tls10_only_stack', 'possible']]
-        : [['private_key', 'likely'], ['tls10_only_stack', 'possible'], ['cipher_policy', 'possible']];
+        : oldStack
+          ? [['tls10_only_stack', 'likely'], ['private_key', 'likely'], ['cipher_policy', 'possible']]
+          : [['private_key', 'likely'], ['tls10_only_stack', 'possible'], ['cipher_policy', 'possible']];
   return [{ id: entry.id, evidence, causes: rankCauses(entry, order) }];
 };
+
 
 export const tls12Missing: HostRule = (record) => {
   const tls = record.tls;
