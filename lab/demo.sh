@@ -6,7 +6,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash lab/lab.sh start
 mapfile -t TARGETS < <(node -e 'for (const s of require("./lab/servers.json").servers) console.log(s.address)')
-[ -f dist/src/cli/main.js ] || { echo "[demo] building (npm run build)"; npm run build; }
+if [ ! -f dist/src/cli/main.js ]; then
+  echo "[demo] dist/src/cli/main.js missing: building (npm run build)"
+  npm run build || { echo "[demo] build failed; the lab is running anyway (bash lab/lab.sh stop to stop it)" >&2; exit 1; }
+fi
 echo "[demo] node dist/src/cli/main.js scan ${TARGETS[*]} --format table"
 rc=0
 node dist/src/cli/main.js scan "${TARGETS[@]}" --format table || rc=$?
