@@ -120,6 +120,11 @@ export const SERVER_EARLY_CAPABILITY_NAMES: Readonly<Record<number, string>> = {
   [RNS_UD_SC_SKIP_CHANNELJOIN_SUPPORTED]: 'RNS_UD_SC_SKIP_CHANNELJOIN_SUPPORTED',
 };
 
+/** Server earlyCapabilityFlags as names, unknown bits as unknown(0x..). */
+export function serverEarlyCapabilityNames(flags: number): string[] {
+  return flagNames(SERVER_EARLY_CAPABILITY_NAMES, flags);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Client Core Data values we send (2.2.1.3.2, 2.2.1.3.5)
 
@@ -408,7 +413,7 @@ export function decodeConnectResponse(mcsBytes: Uint8Array): ConnectResponse {
       versionRaw: versionHex(c.version),
       clientRequestedProtocols: c.clientRequestedProtocols ?? null,
       earlyCapabilityFlags: c.earlyCapabilityFlags ?? null,
-      earlyCapabilityFlagNames: c.earlyCapabilityFlags === undefined ? null : flagNames(SERVER_EARLY_CAPABILITY_NAMES, c.earlyCapabilityFlags),
+      earlyCapabilityFlagNames: c.earlyCapabilityFlags === undefined ? null : serverEarlyCapabilityNames(c.earlyCapabilityFlags),
     };
   }
   if (blocks.security) {
