@@ -11,12 +11,17 @@ export function buildConnectionRequest(requestedProtocols: number, cookie: strin
   return encodeTpkt(encodeConnectionRequest({ cookie, negotiation }));
 }
 
-export type ConnectionAnswer = NegotiationAnswer | { type: 'disconnect'; reason: number | null };
+export type ConnectionAnswer =
+  | NegotiationAnswer
+  /** The server refused by disconnecting: an X.224 Disconnect Request, or data (an MCS Disconnect Provider
+   * Ultimatum) where the Confirm should be. */
+  | { type: 'disconnect'; reason: number | null; how: 'disconnect_request' | 'data' };
 
 /** Decodes one whole TPKT packet holding the server's X.224 answer. Throws DecodeError. */
 export function parseConnectionAnswer(packet: Uint8Array): ConnectionAnswer {
   const tpdu = decodeTpkt(packet);
   const x224 = decodeConnectionAnswer(tpdu, 4);
-  if (x224.kind === 'disconnect_request') return { type: 'disconnect', reason: x224.reason };
+  if (x224.kind === 'disconnect_request') return { type: 'disconnect', reason: x224.reason, how: 'disconnect_request' };
+  if (x224.kind === 'data') return { type: 'disconnect', reason: null, how: 'data' };
   return decodeNegotiationAnswer(x224.negotiation, x224.negotiationOffset);
 }

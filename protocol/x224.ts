@@ -77,7 +77,10 @@ export function decodeConnectionRequest(buf: Uint8Array, base = 0): X224Connecti
  */
 export type X224Answer =
   | { kind: 'connection_confirm'; negotiation: Uint8Array; negotiationOffset: number }
-  | { kind: 'disconnect_request'; reason: number | null };
+  | { kind: 'disconnect_request'; reason: number | null }
+  /** A Data TPDU instead of a Confirm: xrdp answers a request it refuses (RDSAAD alone) with an MCS
+   * Disconnect Provider Ultimatum (02 f0 80 21 80) and closes. */
+  | { kind: 'data'; payload: Uint8Array };
 
 export function decodeConnectionAnswer(buf: Uint8Array, base = 0): X224Answer {
   const r = new Reader(buf, 'x224', base);
@@ -99,6 +102,10 @@ export function decodeConnectionAnswer(buf: Uint8Array, base = 0): X224Answer {
     const reason = r.remaining > 0 ? r.u8('reason') : null;
     r.rest(); // optional variable part, ignored
     return { kind: 'disconnect_request', reason };
+  }
+  if (code === X224_TPDU_DATA && li === 2) {
+    r.u8('EOT');
+    return { kind: 'data', payload: r.rest() };
   }
   return r.fail(`expected Connection Confirm (0xD0), got TPDU code 0x${code.toString(16).padStart(2, '0')}`, base + 1);
 }

@@ -76,6 +76,11 @@ export function protocolResult(key: ProtocolKey, requested: number, n: Negotiate
       // A Confirm without negotiation data: the server predates RDP_NEG_REQ and speaks Standard RDP Security only.
       return { ...base, response: 'no_negotiation', selected: 'rdp', supported: key === 'rdp' };
     case 'disconnect':
-      return { ...base, response: 'negotiation_failure', supported: false, detail: `X.224 Disconnect Request${a.reason !== null ? ` (reason ${a.reason})` : ''}` };
+      return {
+        ...base,
+        response: 'negotiation_failure',
+        supported: false,
+        detail: a.how === 'data' ? 'the server answered with data (an MCS Disconnect Provider Ultimatum) instead of a Connection Confirm, and closed' : `X.224 Disconnect Request${a.reason !== null ? ` (reason ${a.reason})` : ''}`,
+      };
   }
 }

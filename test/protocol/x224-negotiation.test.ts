@@ -111,7 +111,10 @@ describe('X.224 Connection Confirm and negotiation', () => {
     expect(parseConnectionAnswer(CC_NO_NEGOTIATION)).toEqual({ type: 'none' });
   });
   it('recognises a Disconnect Request', () => {
-    expect(parseConnectionAnswer(fromHex('03 00 00 0b 06 80 00 00 00 00 01'))).toEqual({ type: 'disconnect', reason: 1 });
+    expect(parseConnectionAnswer(fromHex('03 00 00 0b 06 80 00 00 00 00 01'))).toEqual({ type: 'disconnect', reason: 1, how: 'disconnect_request' });
+  });
+  it('recognises the MCS Disconnect Provider Ultimatum xrdp sends instead of a Confirm (seen in the lab for RDSAAD)', () => {
+    expect(parseConnectionAnswer(fromHex('03 00 00 09 02 f0 80 21 80'))).toEqual({ type: 'disconnect', reason: null, how: 'data' });
   });
   it('names requested protocols, with unknown bits kept', () => {
     expect(requestedProtocolNames(0)).toEqual(['PROTOCOL_RDP']);
