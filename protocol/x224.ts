@@ -85,8 +85,13 @@ export type X224Answer =
 export function decodeConnectionAnswer(buf: Uint8Array, base = 0): X224Answer {
   const r = new Reader(buf, 'x224', base);
   const li = r.u8('length indicator');
-  if (li !== buf.length - 1) r.fail(`length indicator ${li} does not match TPDU size ${buf.length - 1}`, base);
   const code = r.u8('TPDU code');
+  // A Data TPDU's LI covers only its 2-byte header; the user data follows it.
+  if (code === X224_TPDU_DATA && li === 2) {
+    r.u8('EOT');
+    return { kind: 'data', payload: r.rest() };
+  }
+  if (li !== buf.length - 1) r.fail(`length indicator ${li} does not match TPDU size ${buf.length - 1}`, base);
   // The low nibble of a CC code carries the CDT credit (always 0 in class 0); match on the high nibble.
   if ((code & 0xf0) === X224_TPDU_CONNECTION_CONFIRM) {
     if (li < X224_CONNECT_FIXED) r.fail(`length indicator ${li} too short for a Connection Confirm`, base);
@@ -102,10 +107,6 @@ export function decodeConnectionAnswer(buf: Uint8Array, base = 0): X224Answer {
     const reason = r.remaining > 0 ? r.u8('reason') : null;
     r.rest(); // optional variable part, ignored
     return { kind: 'disconnect_request', reason };
-  }
-  if (code === X224_TPDU_DATA && li === 2) {
-    r.u8('EOT');
-    return { kind: 'data', payload: r.rest() };
   }
   return r.fail(`expected Connection Confirm (0xD0), got TPDU code 0x${code.toString(16).padStart(2, '0')}`, base + 1);
 }
