@@ -34,7 +34,7 @@ import {
 } from '../record.js';
 import { credsspStep } from './credssp.js';
 import { toFailure } from './failure.js';
-import { negotiate, protocolResult, selectedKey, type Negotiated } from './negotiation.js';
+import { negotiate, protocolResult, selectedKey } from './negotiation.js';
 import { ENCRYPTION_METHOD_KEYS, mcsStep, rdpSecurityResult, type McsOutcome } from './rdp-security.js';
 import { tlsStep, type PeerCert } from './tls-step.js';
 
@@ -184,70 +184,83 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
   );
   if (!(await negotiated)) return finish(await clientPath, addr);
 
-  // Phase 1: every other protocol on its own connection, in parallel with the rest of the client path.
-  const single = (key: ProtocolKey, then?: (conn: RdpConnection, n: Negotiated) => Promise<void>) =>
+  // Then every other protocol on its own connection, while the client path goes on. Each dependent check starts
+  // as soon as the answer it depends on is in (servers take 10-300 ms per connection; rigid phases add that up).
+  const single = (key: ProtocolKey, then?: (conn: RdpConnection) => Promise<void>) =>
     withConnection(
       async (conn) => {
         const n = await negotiate(conn, PROBE_REQUESTS[key], opts.cookie, budget);
         st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], n);
-        if (then && st.protocols[key]!.supported) await then(conn, n);
+        if (then && st.protocols[key]!.supported) await then(conn);
       },
       (e) => {
         const f = toFailure('tcp', e);
         st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], { ok: false, failure: f, response: f.reason === 'refused' ? 'refused' : f.reason === 'timeout' || f.reason === 'deadline' ? 'timeout' : 'error' });
       },
     );
-  // The ssl and hybrid probes go on to a TLS 1.2 handshake when selected: the 1.2 measurement rides on them, which
-  // keeps a full probe within MAX_CONNECTIONS. Likewise the rdp probe measures the first encryption method.
-  const tls12 = (via: 'ssl' | 'hybrid') => async (conn: RdpConnection) => {
+  // The ssl and hybrid probes go on to a TLS 1.2 handshake when selected, and the rdp probe to the first
+  // encryption method: those measurements ride on connections already open, which keeps a full probe within
+  // MAX_CONNECTIONS. Only the one over the protocol chosen for TLS (`via`) is kept.
+  const tls12: Partial<Record<'ssl' | 'hybrid', TlsAttempt>> = {};
+  const piggybackTls12 = (via: 'ssl' | 'hybrid') => async (conn: RdpConnection) => {
     if (!opts.tlsVersions) return;
     const r = await tlsStep(conn, only('tls1.2'), budget, false);
-    if (!st.tlsAttempts['tls1.2'] || via === 'ssl') st.tlsAttempts['tls1.2'] = { ...r.attempt, via };
+    tls12[via] = r.attempt;
     if (r.cert) st.certs.push(r.cert);
   };
   const firstMethod = ENCRYPTION_METHOD_KEYS[0]!;
-  await Promise.all([
-    single('rdp', opts.rdpSecurity ? async (conn) => void st.mcs.push({ outcome: await mcsStep(conn, PROTOCOL_RDP, [firstMethod], budget), method: firstMethod }) : undefined),
-    single('ssl', tls12('ssl')),
-    single('hybrid', tls12('hybrid')),
-    single('rdstls'),
-    single('rdsaad'),
-  ]);
+  const rdpDone = single(
+    'rdp',
+    opts.rdpSecurity ? async (conn) => void st.mcs.push({ outcome: await mcsStep(conn, PROTOCOL_RDP, [firstMethod], budget), method: firstMethod }) : undefined,
+  );
+  const sslDone = single('ssl', piggybackTls12('ssl'));
+  const hybridDone = single('hybrid', piggybackTls12('hybrid'));
+  const others = [single('rdstls'), single('rdsaad')];
 
-  // Phase 2: what depends on phase 1: the remaining TLS versions over the protocol that reaches TLS, and the
-  // remaining encryption methods when Standard RDP Security is accepted.
-  const p = st.protocols;
-  const via: TlsResult['via'] = p.ssl?.supported ? 'ssl' : p.hybrid?.supported ? 'hybrid' : p.hybrid_ex?.supported ? 'hybrid_ex' : null;
-  if (via !== 'ssl' && st.tlsAttempts['tls1.2']?.via === 'ssl') delete st.tlsAttempts['tls1.2'];
-  if (via === 'ssl' && st.tlsAttempts['tls1.2']?.via !== 'ssl') delete st.tlsAttempts['tls1.2'];
-  const jobs: Promise<void>[] = [];
-  if (via && opts.tlsVersions) {
-    for (const v of TLS_VERSION_KEYS) {
-      if (st.tlsAttempts[v]) continue;
-      jobs.push(
+  // TLS versions go over ssl when the server selects it alone, else over hybrid, else over hybrid_ex.
+  const tlsVersionsDone = (async () => {
+    if (!opts.tlsVersions) return;
+    await sslDone;
+    let via: Exclude<TlsResult['via'], null> | null = st.protocols.ssl?.supported ? 'ssl' : null;
+    if (!via) {
+      await hybridDone;
+      via = st.protocols.hybrid?.supported ? 'hybrid' : st.protocols.hybrid_ex?.supported ? 'hybrid_ex' : null;
+    }
+    if (!via) return;
+    if (via !== 'hybrid_ex') {
+      await (via === 'ssl' ? sslDone : hybridDone);
+      const a = tls12[via];
+      if (a) st.tlsAttempts['tls1.2'] = { ...a, via };
+    }
+    const chosen = via;
+    await Promise.all(
+      TLS_VERSION_KEYS.filter((v) => !st.tlsAttempts[v]).map((v) =>
         withConnection(
           async (conn) => {
-            const n = await negotiate(conn, PROBE_REQUESTS[via], opts.cookie, budget);
-            if (!n.ok || selectedKey(n.answer) !== via) {
-              st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `X.224 step did not select ${via} this time` }, via };
+            const n = await negotiate(conn, PROBE_REQUESTS[chosen], opts.cookie, budget);
+            if (!n.ok || selectedKey(n.answer) !== chosen) {
+              st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `X.224 step did not select ${chosen} this time` }, via: chosen };
               return;
             }
             const r = await tlsStep(conn, only(v), budget, false);
-            st.tlsAttempts[v] = { ...r.attempt, via };
+            st.tlsAttempts[v] = { ...r.attempt, via: chosen };
             if (r.cert) st.certs.push(r.cert);
           },
           (e) => {
             const f = toFailure('tcp', e);
-            st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `${f.reason}: ${f.detail ?? ''}` }, via };
+            st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `${f.reason}: ${f.detail ?? ''}` }, via: chosen };
           },
         ),
-      );
-    }
-  }
-  if (p.rdp?.supported && opts.rdpSecurity) {
-    for (const m of ENCRYPTION_METHOD_KEYS) {
-      if (st.mcs.some((x) => x.method === m)) continue;
-      jobs.push(
+      ),
+    );
+  })();
+
+  // The remaining encryption methods, each offered alone, once the server has accepted PROTOCOL_RDP.
+  const methodsDone = (async () => {
+    await rdpDone;
+    if (!st.protocols.rdp?.supported || !opts.rdpSecurity) return;
+    await Promise.all(
+      ENCRYPTION_METHOD_KEYS.filter((m) => !st.mcs.some((x) => x.method === m)).map((m) =>
         withConnection(
           async (conn) => {
             const n = await negotiate(conn, PROBE_REQUESTS.rdp, opts.cookie, budget);
@@ -259,10 +272,11 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
           },
           (e) => void st.mcs.push({ outcome: { ok: false, failure: toFailure('tcp', e) }, method: m }),
         ),
-      );
-    }
-  }
-  await Promise.all([...jobs, clientPath]);
+      ),
+    );
+  })();
+
+  await Promise.all([rdpDone, sslDone, hybridDone, ...others, tlsVersionsDone, methodsDone, clientPath]);
   return finish('ok', addr);
 }
 

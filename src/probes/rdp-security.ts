@@ -1,13 +1,13 @@
 import { decodeTpkt, encodeTpkt } from '../../protocol/tpkt.js';
 import { decodeDataTpdu, encodeDataTpdu } from '../../protocol/x224.js';
-import { encodeConnectInitial, decodeConnectResponse } from '../../protocol/mcs.js';
 import {
+  decodeConnectResponse,
+  encodeConnectInitial,
   ENCRYPTION_METHOD_40BIT,
   ENCRYPTION_METHOD_56BIT,
   ENCRYPTION_METHOD_128BIT,
   ENCRYPTION_METHOD_FIPS,
   encryptionLevelName,
-  encryptionMethodName,
   serverVersionName,
   serverEarlyCapabilityNames,
   type ServerCertificate,
@@ -63,7 +63,7 @@ export async function mcsStep(conn: RdpConnection, selectedProtocol: number, met
         serverVersion: r.serverCore?.version ?? null,
         clientRequestedProtocols: r.serverCore?.clientRequestedProtocols ?? null,
         earlyCapabilityFlags: r.serverCore?.earlyCapabilityFlags ?? null,
-        certificate: sec.certificate ?? null,
+        certificate: sec.certificate,
       },
     };
   } catch (err) {
@@ -96,7 +96,6 @@ export async function rdpSecurityResult(entries: { outcome: McsOutcome; method: 
     server_certificate: certFacts ? await serverCertificate(certFacts, now) : null,
     failure: best ? null : firstFailure && !firstFailure.outcome.ok ? firstFailure.outcome.failure : null,
   };
-  void encryptionMethodName;
 }
 
 async function serverCertificate(c: ServerCertificate, now: Date): Promise<RdpServerCertificate> {

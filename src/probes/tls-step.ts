@@ -40,9 +40,11 @@ export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budg
 }
 
 function peerCert(s: TLSSocket): PeerCert | null {
+  // Order matters: after getPeerX509Certificate(), Node 20 hands back an empty getPeerCertificate(true).
+  const detailed = s.getPeerCertificate(true);
   const leaf = s.getPeerX509Certificate();
   if (!leaf) return null;
-  return { der: new Uint8Array(leaf.raw), chainLength: chainLength(s.getPeerCertificate(true)) };
+  return { der: new Uint8Array(leaf.raw), chainLength: chainLength(detailed) };
 }
 
 /** Certificates in the chain the server sent; Node links them through issuerCertificate (self-loop at the root). */

@@ -102,8 +102,14 @@ export function classifyTlsError(err: NodeJS.ErrnoException): TlsRefusal {
   return { kind: 'error', alert: null, alert_description: null, detail: shorten(`${code ? code + ': ' : ''}${msg}`) };
 }
 
+/**
+ * OpenSSL's text is "<hex>:error:<code>:SSL routines:<function>:<reason>:<file>:<line>:<extra>"; the reason
+ * (and the alert number in the extra part) is what a reader needs.
+ */
 function shorten(s: string): string {
-  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+  const m = /error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):[^:]*:\d+:?(.*)$/s.exec(s.trim());
+  const text = (m ? `${m[1]}${m[2] ? ` (${m[2].trim()})` : ''}` : s).replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
 /** Closes a TLS connection politely (close_notify, then FIN) without waiting for the peer. */
