@@ -66,7 +66,10 @@ function decodeOrDecodeError<T>(name: string, decode: (b: Uint8Array) => T, inpu
     out = decode(input);
   } catch (e) {
     if (e instanceof DecodeError) {
-      if (!Number.isInteger(e.offset) || e.offset < 0) throw new Error(`${name}: DecodeError with bad offset ${e.offset} on ${toHex(input)}`);
+      // Offsets count from the start of the input, so they point inside it (or just past its end for truncation).
+      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) {
+        throw new Error(`${name}: DecodeError offset ${e.offset} outside the ${input.length}-byte input ${toHex(input)} (${e.message})`);
+      }
       return e;
     }
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -234,16 +237,16 @@ describe('fuzz: CredSSP TSRequest', () => {
   });
 
   it('size caps: a TSRequest claiming more than 64 KiB is a DecodeError; long-form 84 ff ff ff ff fails cleanly', () => {
-    const tooLarge = (f: () => unknown): void => {
-      const e = decodeOrDecodeError('cap', f as (b: Uint8Array) => unknown, new Uint8Array(0));
+    const tooLarge = (decode: (b: Uint8Array) => unknown, input: Uint8Array): void => {
+      const e = decodeOrDecodeError('size cap', decode, input);
       expect(e).toBeInstanceOf(DecodeError);
       expect((e as DecodeError).reason.startsWith(TOO_LARGE_REASON)).toBe(true);
     };
-    tooLarge(() => tsRequestLength(fromHex('30 83 01 00 00')));
-    tooLarge(() => tsRequestLength(fromHex('30 84 ff ff ff ff')));
-    tooLarge(() => tsRequestLength(fromHex('30 82 ff fd')));
+    tooLarge(tsRequestLength, fromHex('30 83 01 00 00'));
+    tooLarge(tsRequestLength, fromHex('30 84 ff ff ff ff'));
+    tooLarge(tsRequestLength, fromHex('30 82 ff fd'));
     expect(tsRequestLength(fromHex('30 82 ff fc'))).toBe(TS_REQUEST_MAX_LENGTH);
-    tooLarge(() => decodeTsRequest(new Uint8Array(TS_REQUEST_MAX_LENGTH + 1).fill(0x30)));
+    tooLarge(decodeTsRequest, new Uint8Array(TS_REQUEST_MAX_LENGTH + 1).fill(0x30));
     for (const hex of [
       '30 84 ff ff ff ff a0 03 02 01 06',
       '30 85 00 00 00 00 05 a0 03 02 01 06',

@@ -105,7 +105,10 @@ function decodeOrDecodeError<T>(name: string, decode: (b: Uint8Array) => T, inpu
     out = decode(input);
   } catch (e) {
     if (e instanceof DecodeError) {
-      if (!Number.isInteger(e.offset) || e.offset < 0) throw new Error(`${name}: DecodeError with bad offset ${e.offset} on ${toHex(input)}`);
+      // Offsets count from the start of the input, so they point inside it (or just past its end for truncation).
+      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) {
+        throw new Error(`${name}: DecodeError offset ${e.offset} outside the ${input.length}-byte input ${toHex(input)} (${e.message})`);
+      }
       return e;
     }
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
