@@ -10,6 +10,8 @@ import { fromHex, toHex } from '../../protocol/writer.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TOO_LARGE_REASON, type TsRequest } from '../../protocol/credssp.js';
 import {
   AV_PAIR_MAX_COUNT,
+  avTimestamp,
+  challengeToInfo,
   decodeAvPairs,
   decodeNtlmChallenge,
   decodeNtlmNegotiate,
@@ -176,12 +178,17 @@ function regressions<T>(dir: string, decode: (b: Uint8Array) => T): void {
 
 // ------------------------------------------------------------------------------------------ CredSSP
 
+const NOW = new Date('2026-11-22T00:00:00Z');
+
 /** The NTLM message inside the first negoToken of a TSRequest, if any: the probe's real pipeline. */
 const decodeTsRequestAndToken = (b: Uint8Array): unknown => {
   const req = decodeTsRequest(b);
   const token = req.negoTokens?.[0];
-  return token === undefined ? req : decodeNtlmChallenge(token);
+  return token === undefined ? req : challengeToInfo(decodeNtlmChallenge(token), NOW);
 };
+
+/** A CHALLENGE as the probe uses it: decoded, then turned into the record's NtlmInfo (names, clock skew). */
+const decodeChallengeToInfo = (b: Uint8Array): unknown => challengeToInfo(decodeNtlmChallenge(b), NOW);
 
 describe('fuzz: CredSSP TSRequest', () => {
   const seeds = seedsOf('tsrequest');
@@ -280,6 +287,7 @@ describe('fuzz: NTLM', () => {
   const sig = [0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00];
 
   fuzz('decodeNtlmChallenge', decodeNtlmChallenge, [randomBytes(), randomBytes([...sig, 2, 0, 0, 0], 80), mutated(challenges)]);
+  fuzz('decodeNtlmChallenge + challengeToInfo', decodeChallengeToInfo, [mutated(challenges)]);
   fuzz('decodeNtlmNegotiate', decodeNtlmNegotiate, [randomBytes(), randomBytes([...sig, 1, 0, 0, 0], 40), mutated(negotiates)]);
   fuzz('decodeAvPairs', decodeAvPairs, [randomBytes(), mutated(avLists)]);
 
@@ -357,7 +365,14 @@ describe('fuzz: NTLM', () => {
     expect(decodeOrDecodeError('decodeNtlmChallenge', decodeNtlmChallenge, spec)).toBeInstanceOf(DecodeError);
   });
 
-  regressions('ntlm-challenge', decodeNtlmChallenge);
+  it('challengeToInfo: extreme MsvAvTimestamp values (0, 1, 2^64-1) give a value, not an Invalid Date RangeError', () => {
+    for (const ft of [0n, 1n, 116444736000000000n - 1n, 0xffffffffffffffffn]) {
+      const c = encodeNtlmChallenge({ flags: NTLMSSP_NEGOTIATE_UNICODE, targetName: '', serverChallenge: new Uint8Array(8), targetInfo: [avTimestamp(ft)], version: null });
+      expect(decodeOrDecodeError('decodeChallengeToInfo', decodeChallengeToInfo, c)).not.toBeInstanceOf(DecodeError);
+    }
+  });
+
+  regressions('ntlm-challenge', decodeChallengeToInfo);
   regressions('ntlm-negotiate', decodeNtlmNegotiate);
   regressions('av-pairs', decodeAvPairs);
 });
