@@ -177,6 +177,8 @@ export interface RdpSecurityResult {
   encryption_level: EncryptionLevel | `unknown(${string})` | null;
   /** Methods the server selected when offered alone. */
   encryption_methods: EncryptionMethod[];
+  /** The method the server chose when offered every method, as a regular client does (`none` at level none). */
+  selected_method: EncryptionMethod | 'none' | `unknown(${string})` | null;
   /** Per method: true selected, false refused/other, null not tested. */
   methods_tested: Record<EncryptionMethod, boolean | null>;
   /** e.g. "RDP 10.7" */

@@ -10,6 +10,7 @@ import {
   encryptionLevelName,
   serverVersionName,
   serverEarlyCapabilityNames,
+  encryptionMethodName,
   type ServerCertificate,
 } from '../../protocol/rdp-security.js';
 import { requestedProtocolNames } from '../../protocol/negotiation.js';
@@ -85,9 +86,12 @@ export async function rdpSecurityResult(entries: { outcome: McsOutcome; method: 
   const best = ok[0]?.outcome.ok ? ok[0].outcome.facts : null;
   const certFacts = ok.map((e) => (e.outcome.ok ? e.outcome.facts.certificate : null)).find((c) => c) ?? null;
   const firstFailure = entries.find((e) => !e.outcome.ok);
+  const all = entries.find((e) => e.method === 'all');
+  const allMethods = all?.outcome.ok ? all.outcome.facts : null;
   return {
     encryption_level: best ? (encryptionLevelName(best.encryptionLevel) as RdpSecurityResult['encryption_level']) : null,
     encryption_methods: ENCRYPTION_METHOD_KEYS.filter((m) => tested[m] === true),
+    selected_method: allMethods ? (encryptionMethodName(allMethods.encryptionMethod) as RdpSecurityResult['selected_method']) : null,
     methods_tested: tested,
     server_version: best?.serverVersion != null ? serverVersionName(best.serverVersion) : null,
     server_version_raw: best?.serverVersion != null ? `0x${best.serverVersion.toString(16).padStart(8, '0')}` : null,

@@ -48,10 +48,12 @@ export interface ReplayLog {
   unexpected: string[];
   /** Connections opened, with the request each made. */
   opened: (number | null)[];
+  /** Writes after the recording ended (e.g. the TLS ClientHello after a recorded Confirm): answered with EOF. */
+  beyondRecording: string[];
 }
 
 export function replayDialer(t: Transcript, opts: { dataMatch?: (ours: Uint8Array, recorded: Uint8Array) => boolean } = {}): { dialer: Dialer; log: ReplayLog } {
-  const log: ReplayLog = { unexpected: [], opened: [] };
+  const log: ReplayLog = { unexpected: [], opened: [], beyondRecording: [] };
   const dialer: Dialer = async () => {
     let conn: Transcript['connections'][number] | null = null;
     let step = 0;
@@ -74,6 +76,11 @@ export function replayDialer(t: Transcript, opts: { dataMatch?: (ours: Uint8Arra
           }
         }
         const expected = conn.flow[step];
+        if (!expected) {
+          log.beyondRecording.push(`${conn.label}: ${chunk.subarray(0, 12).toString('hex')}`);
+          cb();
+          return;
+        }
         if (!expected || !('client' in expected) || kindOf(fromHex(expected.client)) !== kindOf(chunk) || (opts.dataMatch && kindOf(chunk) === 'data' && !opts.dataMatch(chunk, fromHex(expected.client)))) {
           if (!expected || !('client' in expected) || kindOf(fromHex(expected.client)) !== kindOf(chunk)) log.unexpected.push(`${conn.label}: step ${step}: unexpected write ${chunk.subarray(0, 12).toString('hex')}`);
           cb();
@@ -88,7 +95,7 @@ export function replayDialer(t: Transcript, opts: { dataMatch?: (ours: Uint8Arra
         }
         cb();
         for (const b of out) sock.push(b);
-        if (step >= conn.flow.length) sock.push(null); // the recording ends here: the server hangs up
+        if (step >= conn.flow.length) setTimeout(() => sock.push(null), 5); // the recording ends: the server hangs up
       },
       final(cb) {
         cb();
