@@ -187,6 +187,24 @@ describe('fuzz: seeds are valid', () => {
   });
 });
 
+describe('fuzz: corpus layout', () => {
+  // Every regression directory must be one some fuzz file replays, or its inputs would silently never run.
+  const REPLAYED = [
+    'tpkt', 'x224-connection-request', 'x224-connection-answer', 'negotiation-answer', 'rdp-neg-req', 'connection-answer',
+    'tsrequest', 'tsrequest-length', 'ntlm-challenge', 'ntlm-negotiate', 'av-pairs',
+    'mcs-connect-response', 'mcs-connect-initial', 'gcc-conference-create-response', 'gcc-server-user-data', 'gcc-client-user-data',
+    'server-certificate', 'connect-response', 'certificate',
+  ];
+  it('every corpus/regressions directory is replayed, every .hex file starts with a # comment and parses', () => {
+    const root = new URL('regressions/', CORPUS);
+    const dirs = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+    for (const d of dirs) {
+      expect(REPLAYED, `corpus/regressions/${d} is not replayed by any fuzz file`).toContain(d);
+      expect(() => corpus('regressions', d)).not.toThrow();
+    }
+  });
+});
+
 describe('fuzz: TPKT', () => {
   const packets = seedsOf('connection-answer');
   fuzz('tpktFrameLength', tpktFrameLength, [randomBytes([], 8), randomBytes([3], 8), mutated(packets)]);
