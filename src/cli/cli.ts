@@ -20,7 +20,7 @@ const FAIL_ON = [...SEVERITIES, 'none'] as const;
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.OK;
-  const parser = yargs(argv)
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
     .scriptName('rdprobe')
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
@@ -34,6 +34,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       throw new CliError(msg ?? 'invalid arguments');
     })
     .exitProcess(false)
+    .middleware((o) => restoreDash(o), true)
     .command(
       'scan [targets..]',
       'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
@@ -124,7 +125,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     await parser.parseAsync();
   } catch (e) {
     if (e instanceof CliError) {
-      io.stderr.write(`rdprobe: ${e.message.split('\n')[0]}\n`);
+      // One line, but all of it: yargs' "Invalid values:" puts the argument and its choices on the next lines.
+      io.stderr.write(`rdprobe: ${oneLine(e.message)}\n`);
       return e.exitCode;
     }
     if (isTargetError(e)) {
@@ -174,6 +176,28 @@ function scanOptions(y: Argv) {
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
     .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+}
+
+/**
+ * yargs drops a bare "-" given to a variadic positional (`scan -`) or an array option (`-i -`): it re-parses
+ * positionals as `--targets -` and stops eating array values at anything that starts with "-". So "-" travels
+ * through the parser as a placeholder (argv strings cannot contain NUL) and is put back before validation.
+ */
+const STDIN_DASH = '\u0000stdin';
+
+function restoreDash(o: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (v === STDIN_DASH) o[k] = '-';
+    else if (Array.isArray(v)) o[k] = v.map((x) => (x === STDIN_DASH ? '-' : x));
+  }
+}
+
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 function wrapTargetError<T>(fn: () => T): T {

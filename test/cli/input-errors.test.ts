@@ -48,20 +48,20 @@ describe.concurrent('scan: input errors exit 2 with one "rdprobe:" line', () => 
   ];
 
   it.each(cases)('%s', async (_name, args, pattern) => {
-    const r = await runCli(['scan', ...args, ...FAST], { timeoutMs: 10_000 });
+    const r = await runCli(['scan', ...args, ...FAST], { timeoutMs: 30_000 });
     expectUsageError(r, pattern);
   });
 
   it('an unknown command is a usage error too', async () => {
-    expectUsageError(await runCli(['scna', '127.0.81.1'], { timeoutMs: 10_000 }));
+    expectUsageError(await runCli(['scna', '127.0.81.1'], { timeoutMs: 30_000 }));
   });
 
   it('empty standard input with "-" is "no targets"', async () => {
-    expectUsageError(await runCli(['scan', '-', ...FAST], { stdin: '# nothing here\n\n', timeoutMs: 10_000 }), /no targets/);
+    expectUsageError(await runCli(['scan', '-', ...FAST], { stdin: '# nothing here\n\n', timeoutMs: 30_000 }), /no targets/);
   });
 
   it('a bad line on standard input names <stdin>:LINE', async () => {
-    const r = await runCli(['scan', '-', ...FAST], { stdin: '127.0.81.1\n10.0.0.0/33\n', timeoutMs: 10_000 });
+    const r = await runCli(['scan', '-', ...FAST], { stdin: '127.0.81.1\n10.0.0.0/33\n', timeoutMs: 30_000 });
     expectUsageError(r, /stdin>?:2:.*\/33/);
   });
 });
@@ -70,7 +70,7 @@ describe.concurrent('scan: targets from standard input', () => {
   it('"-" reads one target per line (comments, blank lines, CRLF) and scans them', async () => {
     const r = await runCli(['scan', '-', '-f', 'ndjson', ...FAST], {
       stdin: '# from a pipe\r\n127.0.81.10\r\n\r\n127.0.81.11:3390  # other port\r\n',
-      timeoutMs: 15_000,
+      timeoutMs: 30_000,
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
@@ -78,19 +78,19 @@ describe.concurrent('scan: targets from standard input', () => {
   });
 
   it('"-" combines with targets on the command line', async () => {
-    const r = await runCli(['scan', '127.0.81.12', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.13\n', timeoutMs: 15_000 });
+    const r = await runCli(['scan', '127.0.81.12', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.13\n', timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(parseNdjson(r.stdout).map(keyOf).sort()).toEqual(['127.0.81.12:3389', '127.0.81.13:3389']);
   });
 
   it('--targets-file - reads standard input', async () => {
-    const r = await runCli(['scan', '--targets-file', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.14\n', timeoutMs: 15_000 });
+    const r = await runCli(['scan', '--targets-file', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.14\n', timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(parseNdjson(r.stdout).map(keyOf)).toEqual(['127.0.81.14:3389']);
   });
 
   it('-i - reads standard input', async () => {
-    const r = await runCli(['scan', '-i', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.15\n', timeoutMs: 15_000 });
+    const r = await runCli(['scan', '-i', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.15\n', timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(parseNdjson(r.stdout).map(keyOf)).toEqual(['127.0.81.15:3389']);
   });
