@@ -1,11 +1,24 @@
-import 'reflect-metadata'; // @peculiar/x509 2.x resolves its providers through tsyringe, which needs this first
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import { X509Certificate as NodeX509, createHash, webcrypto } from 'node:crypto';
 import { DecodeError } from '../../protocol/errors.js';
 import type { CertificateInfo } from '../record.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * @peculiar/x509 and its dependency tree are the heaviest thing rdprobe loads; a scan of closed ports never needs
+ * them, so they are loaded on the first certificate. reflect-metadata must come first: x509 2.x resolves its
+ * providers through tsyringe, which requires it.
+ */
+let x509Module: Promise<typeof X509> | null = null;
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= (async () => {
+    await import('reflect-metadata');
+    const m = await import('@peculiar/x509');
+    m.cryptoProvider.set(webcrypto as unknown as Parameters<typeof m.cryptoProvider.set>[0]);
+    return m;
+  })();
+  return x509Module;
+}
 
 /** Signature algorithm OIDs (RFC 3279, 4055, 5758, 8410) by the names administrators see in certlm.msc/openssl. */
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, string>> = {
@@ -48,7 +61,8 @@ const DAY_MS = 86_400_000;
  * Throws DecodeError('certificate') for bytes that are not a certificate; never anything else.
  */
 export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<CertificateInfo> {
-  let cert: x509.X509Certificate;
+  const x509 = await loadX509();
+  let cert: X509.X509Certificate;
   let oids: { sigOid: string; keyOid: string };
   try {
     cert = new x509.X509Certificate(der);
@@ -64,7 +78,7 @@ export async function analyzeCertificate(der: Uint8Array, chainLength: number, n
     subject: cert.subject,
     subject_cn: cert.subjectName.getField('CN')[0] ?? null,
     issuer: cert.issuer,
-    san: subjectAltNames(cert),
+    san: subjectAltNames(x509, cert),
     serial: cert.serialNumber.toUpperCase(),
     not_before: notBefore.toISOString(),
     not_after: notAfter.toISOString(),
@@ -113,7 +127,7 @@ function fingerprint(alg: 'sha1' | 'sha256', der: Uint8Array): string {
   return createHash(alg).update(der).digest('hex').toUpperCase();
 }
 
-function subjectAltNames(cert: x509.X509Certificate): string[] {
+function subjectAltNames(x509: typeof X509, cert: X509.X509Certificate): string[] {
   try {
     const ext = cert.getExtension(x509.SubjectAlternativeNameExtension);
     if (!ext) return [];
@@ -123,7 +137,7 @@ function subjectAltNames(cert: x509.X509Certificate): string[] {
   }
 }
 
-function keyBits(cert: x509.X509Certificate): number | null {
+function keyBits(cert: X509.X509Certificate): number | null {
   try {
     const alg = cert.publicKey.algorithm as { modulusLength?: number; namedCurve?: string };
     if (typeof alg.modulusLength === 'number') return alg.modulusLength;
@@ -139,7 +153,7 @@ function keyBits(cert: x509.X509Certificate): number | null {
  * (through node:crypto) verifies legacy MD5/SHA-1 signatures that Web Crypto refuses; if even that fails on an
  * exotic algorithm, issuer == subject is the best available answer.
  */
-function isSelfSigned(der: Uint8Array, cert: x509.X509Certificate): boolean {
+function isSelfSigned(der: Uint8Array, cert: X509.X509Certificate): boolean {
   if (cert.subject !== cert.issuer) return false;
   try {
     const c = new NodeX509(der);
