@@ -3,7 +3,7 @@
  * and output safety of server-controlled strings (certificate subject, NTLM names) in table, csv and junit.
  * Peers listen on 127.0.60.100-149 (this file's part of our range).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   challengeWithBadOffsets,
   credssp,
   mcsFailure,
+  runNode,
   silent,
   startPeer,
   tlsReset,
@@ -25,37 +26,6 @@ import {
 const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const HOST_TIMEOUT_MS = 3000;
 const MARGIN_MS = 4000; // process start-up and shutdown on a busy machine, not a speed target
-
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  /** true when the outer timeout had to kill it. */
-  killed: boolean;
-}
-
-/** Runs `node <script> args` and collects everything; kills only this child, and only after `limitMs`. */
-export function runNode(script: string[], args: string[], limitMs = 60_000): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [...script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let killed = false;
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - t0, killed });
-    });
-  });
-}
 
 const scan = (targets: string[], extra: string[] = []) =>
   runNode([MAIN], ['scan', ...targets, '--timeout', '800ms', '--host-timeout', `${HOST_TIMEOUT_MS}ms`, '--quiet', '--no-progress', ...extra]);

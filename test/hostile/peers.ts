@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { encodeTpkt } from '../../protocol/tpkt.js';
 import { encodeDataTpdu } from '../../protocol/x224.js';
 import {
@@ -429,3 +430,37 @@ export const negFailureKeepOpen: Behaviour = async (sock) => {
   if (!(await wire.tpkt())) return;
   sock.write(confirmRefusing(SSL_NOT_ALLOWED_BY_SERVER));
 };
+
+// ------------------------------------------------------------------------------------------------ processes
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** true when the outer timeout had to kill it. */
+  killed: boolean;
+}
+
+/** Runs `node <script> args` and collects everything; kills only this child, and only after `limitMs`. */
+export function runNode(script: string[], args: string[], limitMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [...script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - t0, killed });
+    });
+  });
+}
+
