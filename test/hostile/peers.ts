@@ -414,6 +414,36 @@ export const mcsPeer =
     count(b.length);
   };
 
+/** A valid Connect Response: Server Core, Network and Security Data (128-bit, client compatible, no certificate). */
+export function gccValid(): Uint8Array {
+  const blocks = encodeServerUserData({
+    core: { version: RDP_VERSION_10_7, clientRequestedProtocols: 0, earlyCapabilityFlags: 0 },
+    network: { mcsChannelId: 1003, channelIds: [] },
+    security: { encryptionMethod: ENCRYPTION_METHOD_128BIT, encryptionLevel: ENCRYPTION_LEVEL_CLIENT_COMPATIBLE, serverRandom: new Uint8Array(32).fill(7), serverCertificate: null },
+  });
+  return encodeConferenceCreateResponse({ nodeId: 1001 + 6, tag: 1, result: 0, userData: blocks });
+}
+
+/**
+ * Slowloris: a correct Standard RDP Security server that waits `delayMs` (just under the step timeout) before
+ * each answer, so no single step times out and only the host deadline can end the probe.
+ */
+export const slowButValid =
+  (delayMs: number): Behaviour =>
+  async (sock, count) => {
+    const wire = new Wire(sock);
+    if (!(await wire.tpkt())) return;
+    await sleep(delayMs);
+    if (sock.destroyed) return;
+    sock.write(confirmSelecting(PROTOCOL_RDP));
+    if (!(await wire.tpkt())) return;
+    await sleep(delayMs);
+    if (sock.destroyed) return;
+    const b = mcsConnectResponse(0, gccValid());
+    sock.write(b);
+    count(b.length);
+  };
+
 export const mcsOverlongBlock = mcsPeer(() => mcsConnectResponse(0, gccWithOverlongBlock()));
 export const mcsFailure = mcsPeer(() => mcsConnectResponse(RT_UNSPECIFIED_FAILURE, new Uint8Array(0)));
 

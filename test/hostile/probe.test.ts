@@ -24,6 +24,7 @@ import {
   mcsOverlongBlock,
   negFailureKeepOpen,
   silent,
+  slowButValid,
   startPeer,
   tlsGarbage,
   tlsReset,
@@ -209,6 +210,20 @@ describe('hostile peers in Standard RDP Security (stage mcs)', () => {
     expect(r.status).toBe('ok');
     expect(r.failure).toMatchObject({ stage: 'mcs', reason: 'server_error' });
     expect(r.failure?.detail).toMatch(/rt-unspecified-failure/);
+  });
+});
+
+describe('the host deadline', () => {
+  it('slow but valid answers (each just under the step timeout): ends by the host deadline, unmeasured methods left null', async () => {
+    const { r } = await against('127.0.60.50', slowButValid(TIMEOUT_MS - 150));
+    expect(r.status).toBe('ok');
+    // The client-like connection finished (2 slow steps); the method probes queued behind it run into the deadline.
+    expect(r.failure).toBeNull();
+    expect(r.rdp_security?.encryption_level).toBe('client_compatible');
+    // Methods whose connections ran into the deadline are "not measured" (null), never a guess.
+    const tested = Object.values(r.rdp_security?.methods_tested ?? {});
+    expect(tested).toContain(null);
+    expect(r.timings_ms.total).toBeGreaterThanOrEqual(HOST_TIMEOUT_MS - 100);
   });
 });
 
