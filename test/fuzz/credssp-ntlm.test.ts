@@ -4,9 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { DecodeError } from '../../protocol/errors.js';
-import { fromHex, toHex } from '../../protocol/writer.js';
+import { fromHex } from '../../protocol/writer.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TOO_LARGE_REASON, type TsRequest } from '../../protocol/credssp.js';
 import {
   AV_PAIR_MAX_COUNT,
@@ -26,155 +25,16 @@ import {
   NTLMSSP_NEGOTIATE_VERSION,
   type AvPair,
 } from '../../protocol/ntlm.js';
-
-// ------------------------------------------------------------------------------------------ shared harness
-// (each fuzz file carries this small block so the suite needs no module outside test/fuzz/*.test.ts)
-
-/** Runs per property; RDPROBE_FUZZ_RUNS=100000 for a long campaign. */
-const RUNS = Math.max(1, Math.floor(Number(process.env['RDPROBE_FUZZ_RUNS'] ?? '') || 300));
-const CORPUS = new URL('./corpus/', import.meta.url);
-
-interface Entry {
-  name: string;
-  comment: string;
-  bytes: Uint8Array;
-}
-
-/** Every corpus/<kind>/<dir>/*.hex file: first line is a `#` comment saying what the input is. */
-function corpus(kind: 'seeds' | 'regressions', dir: string): Entry[] {
-  const url = new URL(`${kind}/${dir}/`, CORPUS);
-  if (!existsSync(url)) return [];
-  return readdirSync(url)
-    .filter((f) => f.endsWith('.hex'))
-    .sort()
-    .map((f) => {
-      const text = readFileSync(new URL(f, url), 'utf8');
-      const first = text.split('\n')[0] ?? '';
-      if (!first.startsWith('#')) throw new Error(`${kind}/${dir}/${f}: first line must be a # comment`);
-      return { name: f.replace(/\.hex$/, ''), comment: first.replace(/^#\s*/, ''), bytes: fromHex(text) };
-    });
-}
-
-const seedsOf = (dir: string): Uint8Array[] => {
-  const s = corpus('seeds', dir).map((e) => e.bytes);
-  if (s.length === 0) throw new Error(`no seeds in corpus/seeds/${dir}`);
-  return s;
-};
-
-/** Calls the decoder; returns its value or the DecodeError, and fails with the input's hex on anything else. */
-function decodeOrDecodeError<T>(name: string, decode: (b: Uint8Array) => T, input: Uint8Array): T | DecodeError {
-  let out: T;
-  try {
-    out = decode(input);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      // Offsets count from the start of the input, so they point inside it (or just past its end for truncation).
-      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) {
-        throw new Error(`${name}: DecodeError offset ${e.offset} outside the ${input.length}-byte input ${toHex(input)} (${e.message})`);
-      }
-      return e;
-    }
-    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    throw new Error(`${name} threw ${what} (not a DecodeError) on input ${toHex(input)}`);
-  }
-  return out;
-}
-
-type Mutation =
-  | { op: 'flip'; at: number; bit: number }
-  | { op: 'set'; at: number; value: number }
-  | { op: 'truncate'; at: number }
-  | { op: 'insert'; at: number; bytes: Uint8Array }
-  | { op: 'delete'; at: number; n: number }
-  | { op: 'length'; at: number; width: 1 | 2 | 4; le: boolean; value: number }
-  | { op: 'duplicate'; at: number; n: number; to: number };
-
-const INTERESTING = [0, 1, 2, 3, 4, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xfe, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x10000, 0x7fffffff, 0xffffffff];
-
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 0x7f, 0x80, 0x81, 0x84, 0xff)) }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({
-    op: fc.constant('length' as const),
-    at: fc.nat(),
-    width: fc.constantFrom(1 as const, 2 as const, 4 as const),
-    le: fc.boolean(),
-    value: fc.oneof(fc.constantFrom(...INTERESTING), fc.nat()),
-  }),
-  fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 32 }), to: fc.nat() }),
-);
-
-function mutate(seed: Uint8Array, ms: readonly Mutation[]): Uint8Array {
-  let b = Array.from(seed);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' || m.op === 'truncate' ? 1 : 0));
-    switch (m.op) {
-      case 'flip':
-        if (b.length > 0) b[at] = b[at]! ^ (1 << m.bit);
-        break;
-      case 'set':
-        if (b.length > 0) b[at] = m.value;
-        break;
-      case 'truncate':
-        b = b.slice(0, at);
-        break;
-      case 'insert':
-        b.splice(at, 0, ...m.bytes);
-        break;
-      case 'delete':
-        b.splice(at, m.n);
-        break;
-      case 'length': {
-        const v = m.value >>> 0;
-        const bytes = m.width === 1 ? [v & 0xff] : m.width === 2 ? [(v >>> 8) & 0xff, v & 0xff] : [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
-        if (m.le) bytes.reverse();
-        for (let i = 0; i < bytes.length && at + i < b.length; i++) b[at + i] = bytes[i]!;
-        break;
-      }
-      case 'duplicate': {
-        const part = b.slice(at, at + m.n);
-        b.splice(b.length === 0 ? 0 : m.to % (b.length + 1), 0, ...part);
-        break;
-      }
-    }
-  }
-  return Uint8Array.from(b);
-}
-
-/** Seeds mutated 1 to 4 times (bit flips, byte replacements, truncations, insertions, length-field corruptions). */
-const mutated = (seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> =>
-  fc.tuple(fc.constantFrom(...seeds), fc.array(mutationArb, { minLength: 1, maxLength: 4 })).map(([s, ms]) => mutate(s, ms));
-
-/** Random bytes, optionally behind a fixed prefix so the decoder gets past its first checks. */
-const randomBytes = (prefix: readonly number[] = [], maxLength = 64): fc.Arbitrary<Uint8Array> =>
-  fc.uint8Array({ maxLength }).map((b) => Uint8Array.from([...prefix, ...b]));
-
-/** Property: the decoder returns or throws DecodeError, for random bytes and for mutated seeds. */
-function fuzz<T>(name: string, decode: (b: Uint8Array) => T, arbs: fc.Arbitrary<Uint8Array>[]): void {
-  it(`${name}: only a value or DecodeError`, () => {
-    fc.assert(fc.property(fc.oneof(...arbs), (b) => void decodeOrDecodeError(name, decode, b)), { numRuns: RUNS });
-  });
-}
-
-/** Every strict prefix (except those in `allowed`) of a valid encoding fails with DecodeError. */
-function expectPrefixesFail(name: string, decode: (b: Uint8Array) => unknown, full: Uint8Array, allowed: (n: number) => boolean = () => false): void {
-  for (let n = 0; n < full.length; n++) {
-    if (allowed(n)) continue;
-    const r = decodeOrDecodeError(name, decode, full.subarray(0, n));
-    if (!(r instanceof DecodeError)) throw new Error(`${name}: strict prefix of ${n}/${full.length} bytes decoded: ${toHex(full.subarray(0, n))}`);
-  }
-}
-
-/** Replays corpus/regressions/<dir>: each kept input is its own named test. */
-function regressions<T>(dir: string, decode: (b: Uint8Array) => T): void {
-  for (const e of corpus('regressions', dir)) {
-    it(`regression ${dir}/${e.name}: ${e.comment}`, () => void decodeOrDecodeError(dir, decode, e.bytes));
-  }
-}
-// ------------------------------------------------------------------------------------------ end of harness
+import {
+  RUNS,
+  seedsOf,
+  decodeOrDecodeError,
+  mutated,
+  randomBytes,
+  fuzz,
+  expectPrefixesFail,
+  regressions,
+} from './fuzz-helpers.js';
 
 // ------------------------------------------------------------------------------------------ CredSSP
 
