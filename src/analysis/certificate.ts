@@ -120,6 +120,13 @@ function algorithmOids(der: Uint8Array): { sigOid: string; keyOid: string } {
   const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0]?.idBlock.tagNumber === 0;
   const spki = seq(fields[hasVersion ? 6 : 5]);
   const keyOid = oid(seq(spki.valueBlock.value[0]).valueBlock.value[0]);
+  // Validity ::= SEQUENCE { notBefore Time, notAfter Time }; Time is UTCTime (YYMMDDHHMMSSZ) or
+  // GeneralizedTime (YYYYMMDDHHMMSSZ) in DER. Libraries turn corrupted digits into odd dates instead of failing.
+  for (const t of seq(fields[hasVersion ? 4 : 3]).valueBlock.value) {
+    const text = Buffer.from((t as asn1js.UTCTime).valueBlock.valueHexView ?? []).toString('latin1');
+    const ok = t instanceof asn1js.GeneralizedTime ? /^\d{14}Z$/.test(text) : t instanceof asn1js.UTCTime && /^\d{12}Z$/.test(text);
+    if (!ok) throw new Error(`invalid validity time "${text.replace(/[^\x20-\x7e]/g, '.')}"`);
+  }
   return { sigOid, keyOid };
 }
 

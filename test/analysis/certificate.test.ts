@@ -74,3 +74,15 @@ describe('a real Windows RDP certificate (from the rdp-to-ssl capture)', () => {
     expect(c.sha256_fingerprint).toBe('A5B05D2AE076130AA41060F53ECD72BDF864EA0179250E927549C94D5AB2499A');
   });
 });
+
+describe('validity dates', () => {
+  it('rejects a certificate whose UTCTime digits are corrupted instead of inventing a date (found by fuzzing)', async () => {
+    const good = der('rsa2048-ca-signed-expired.pem');
+    const bad = Uint8Array.from(good);
+    const at = Buffer.from(bad).indexOf(Buffer.from('200101000000Z', 'latin1'));
+    expect(at).toBeGreaterThan(0);
+    bad[at] = 0x41; // 'A'
+    bad[at + 1] = 0x41;
+    await expect(analyzeCertificate(bad, 1, NOW)).rejects.toBeInstanceOf(DecodeError);
+  });
+});
