@@ -14,6 +14,7 @@ import {
   type ScanDiff,
 } from '../../src/diff/index.js';
 import { makeFinding, makeRecord, unreachableRecord } from '../policy/factory.js';
+import { rdpSecurity } from '../helpers/record-factory.js';
 
 type Over = Parameters<typeof makeRecord>[0];
 
@@ -142,17 +143,14 @@ describe('diffScans: classification', () => {
 
   it('Standard RDP Security: weaker level or weak methods = regression', () => {
     const rs = (level: string, methods: string[]): Over => ({
-      rdp_security: {
+      rdp_security: rdpSecurity({
         encryption_level: level as never,
         encryption_methods: methods as never,
-        methods_tested: { '40bit': null, '56bit': null, '128bit': null, fips: null },
         server_version: 'RDP 10.7',
         server_version_raw: '0x0008000c',
         client_requested_protocols: [],
         early_capability_flags: [],
-        server_certificate: null,
-        failure: null,
-      },
+      }),
     });
     expect(only(rs('high', ['128bit']), rs('client_compatible', ['128bit']), 'rdp_security.encryption_level').kind).toBe('regression');
     expect(only(rs('low', ['128bit']), rs('fips', ['128bit']), 'rdp_security.encryption_level').kind).toBe('improvement');

@@ -1,14 +1,9 @@
 /** Records and streams for the output tests. Not a test file itself (no .test.ts suffix). */
 import { Writable } from 'node:stream';
-import {
-  RECORD_SCHEMA_VERSION,
-  type CertificateInfo,
-  type Finding,
-  type ProbeRecord,
-  type ProtocolKey,
-  type ProtocolResult,
-  type Severity,
-} from '../../src/record.js';
+import type { CertificateInfo, ProbeRecord, ProtocolKey, ProtocolResult } from '../../src/record.js';
+import { certificate as baseCertificate, credssp, emptyRecord, finding, ntlm, rdpSecurity, tls } from '../helpers/record-factory.js';
+
+export { finding } from '../helpers/record-factory.js';
 
 function protocol(supported: boolean | null): ProtocolResult {
   return {
@@ -22,22 +17,9 @@ function protocol(supported: boolean | null): ProtocolResult {
   };
 }
 
-export function finding(id: string, severity: Severity, over: Partial<Finding> = {}): Finding {
-  return {
-    id,
-    severity,
-    title: `${id} title`,
-    evidence: [`evidence for ${id}`],
-    causes: [],
-    event_ids: [],
-    checks: [],
-    remediation: [`fix ${id}`],
-    ...over,
-  };
-}
-
+/** A self-signed certificate for host1.example.com. */
 export function certificate(over: Partial<CertificateInfo> = {}): CertificateInfo {
-  return {
+  return baseCertificate({
     subject: 'CN=host1.example.com',
     subject_cn: 'host1.example.com',
     issuer: 'CN=host1.example.com',
@@ -46,17 +28,12 @@ export function certificate(over: Partial<CertificateInfo> = {}): CertificateInf
     not_before: '2026-01-01T00:00:00.000Z',
     not_after: '2026-07-01T00:00:00.000Z',
     days_remaining: 220,
-    expired: false,
-    not_yet_valid: false,
     self_signed: true,
-    key_type: 'RSA',
-    key_bits: 2048,
-    signature_algorithm: 'sha256WithRSAEncryption',
     sha1_fingerprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
     sha256_fingerprint: 'AB'.repeat(32),
     chain_length: 1,
     ...over,
-  };
+  });
 }
 
 /** A reachable Windows-like host with NLA, TLS 1.2 only, a self-signed certificate and two findings. */
@@ -69,80 +46,49 @@ export function okRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
     hybrid_ex: true,
     rdsaad: null,
   };
-  return {
-    schema_version: RECORD_SCHEMA_VERSION,
+  return emptyRecord({
     target: 'host1.example.com',
     host: 'host1.example.com',
     address: '192.0.2.10',
-    port: 3389,
     scanned_at: '2026-11-22T10:00:00.000Z',
-    status: 'ok',
-    failure: null,
     protocols: Object.fromEntries(
       Object.entries(supported).map(([k, v]) => [k, protocol(v)]),
     ) as Record<ProtocolKey, ProtocolResult>,
     nla_required: true,
     server_flags: ['EXTENDED_CLIENT_DATA_SUPPORTED'],
-    tls: {
-      via: 'ssl',
-      versions: { 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': null },
-      attempts: {
-        'tls1.0': { accepted: false, cipher: null, refusal: null },
-        'tls1.1': { accepted: false, cipher: null, refusal: null },
-        'tls1.2': { accepted: true, cipher: 'ECDHE-RSA-AES256-GCM-SHA384', refusal: null },
-        'tls1.3': { accepted: null, cipher: null, refusal: null },
-      },
-      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
-      negotiated_version: 'TLSv1.2',
-    },
+    tls: tls({ 'tls1.0': false, 'tls1.1': false, 'tls1.2': true }),
     certificate: certificate(),
-    credssp: {
-      version: 6,
-      error_code: null,
-      ntlm: {
+    credssp: credssp({
+      ntlm: ntlm({
         target_name: 'EXAMPLE',
         netbios_domain: 'EXAMPLE',
         netbios_computer: 'HOST1',
         dns_domain: 'example.com',
         dns_computer: 'host1.example.com',
         dns_tree: 'example.com',
-        os_version: '10.0.20348',
         server_time: '2026-11-22T10:00:03.000Z',
         clock_skew_seconds: -3,
-        negotiate_flags: [],
-      },
-      failure: null,
-    },
-    rdp_security: null,
+      }),
+    }),
     timings_ms: { total: 812, dns: 2, tcp: 10, x224: 20, tls: 100, credssp: 200, mcs: null },
     connections: 9,
     findings: [finding('cert-self-signed', 'medium'), finding('tls-1.3-unsupported', 'info')],
     ...over,
-  };
+  });
 }
 
 export function unreachableRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
-  return {
-    schema_version: RECORD_SCHEMA_VERSION,
+  return emptyRecord({
     target: '192.0.2.99',
     host: '192.0.2.99',
     address: '192.0.2.99',
-    port: 3389,
     scanned_at: '2026-11-22T10:00:01.000Z',
     status: 'unreachable',
     failure: { stage: 'tcp', reason: 'timeout', detail: 'no answer after 5000 ms' },
-    protocols: null,
-    nla_required: null,
-    server_flags: [],
-    tls: null,
-    certificate: null,
-    credssp: null,
-    rdp_security: null,
     timings_ms: { total: 5003, dns: 0, tcp: null, x224: null, tls: null, credssp: null, mcs: null },
     connections: 1,
-    findings: [],
     ...over,
-  };
+  });
 }
 
 export const ESC = '\x1b';
@@ -163,7 +109,7 @@ export function hostileRecord(): ProbeRecord {
       ...base.credssp,
       ntlm: base.credssp.ntlm && { ...base.credssp.ntlm, netbios_computer: HOSTILE, dns_computer: '=1+1' },
     },
-    rdp_security: {
+    rdp_security: rdpSecurity({
       encryption_level: 'client_compatible',
       encryption_methods: ['128bit', 'fips'],
       methods_tested: { '40bit': false, '56bit': false, '128bit': true, fips: true },
@@ -171,9 +117,7 @@ export function hostileRecord(): ProbeRecord {
       server_version_raw: '0x0008000c',
       client_requested_protocols: [],
       early_capability_flags: [],
-      server_certificate: null,
-      failure: null,
-    },
+    }),
     findings: [
       finding('rdp-security-allowed', 'high', { title: `Standard RDP Security ${HOSTILE}`, evidence: [HOSTILE] }),
       finding('cert-expired', 'critical'),
