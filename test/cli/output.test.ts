@@ -4,11 +4,12 @@
  * table ends with the summary. CSV cell escaping of server-controlled text is checked in-process through the
  * public createSink API (a TLS server with a hostile certificate would be needed to do it end to end).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSink } from '../../src/output/index.js';
 import { SummaryCounter } from '../../src/output/summary.js';
 import type { ProbeRecord } from '../../src/record.js';
-import { MemoryStream, certificate, okRecord } from '../output/factory.js';
+import { MemoryStream, certificate, hostileRecord, okRecord } from '../output/factory.js';
 import {
   FAST,
   LineReader,
@@ -18,6 +19,7 @@ import {
   runCli,
   spawnCli,
   startFakeRdp,
+  tempDir,
   waitExit,
   type FakeRdpServer,
 } from './helpers.js';
@@ -117,14 +119,12 @@ describe('csv', () => {
   });
 
   it('-o FILE.csv infers csv from the extension', async () => {
-    const { tempDir } = await import('./helpers.js');
     const tmp = tempDir();
     try {
       const out = `${tmp.dir}/scan.csv`;
       const r = await runCli(['scan', '127.0.81.26', '-o', out, ...FAST], { timeoutMs: 30_000 });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('');
-      const { readFileSync } = await import('node:fs');
       const rows = parseCsv(readFileSync(out, 'utf8').replace(/^\ufeff/, ''));
       expect(rows).toHaveLength(2);
     } finally {
@@ -180,17 +180,9 @@ describe('csv cell escaping (in-process, public createSink API)', () => {
     r.host = NASTY.crlf;
     r.address = NASTY.tab;
     r.tls.cipher = NASTY.esc;
-    r.rdp_security = {
-      encryption_level: 'client_compatible',
-      encryption_methods: ['128bit'],
-      methods_tested: { '40bit': false, '56bit': false, '128bit': true, fips: false },
-      server_version: NASTY.bidi,
-      server_version_raw: '0x0008000c',
-      client_requested_protocols: [],
-      early_capability_flags: [],
-      server_certificate: null,
-      failure: null,
-    };
+    const sec = hostileRecord().rdp_security;
+    if (!sec) throw new Error('hostileRecord() is expected to carry rdp_security');
+    r.rdp_security = { ...sec, server_version: NASTY.bidi };
     return r;
   }
 
