@@ -155,6 +155,10 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
         kept?.push(r);
       },
     });
+  } catch (e) {
+    // The runner stops on the first failed write (disk full, closed pipe); records written so far are whole.
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(`cannot write the output${a.output ? ` to ${a.output}` : ''}: ${err.code ?? err.message}`, EXIT.RUNTIME);
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();

@@ -121,7 +121,7 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
   const scannedAt = clock();
   const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
   const st = new HostState();
-  const finish = (status: Status, address: string | null) => assemble(t, address, status, st, scannedAt, started, clock());
+  const finish = (status: Status, address: string | null) => assemble(t, address, status, st, scannedAt, started);
 
   // dns
   let address = t.address;
@@ -152,7 +152,7 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
       try {
         return await body(conn);
       } finally {
-        conn.close();
+        await conn.close();
       }
     });
 
@@ -333,11 +333,11 @@ export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): bo
   const nonCredssp = [p.rdp, p.ssl, p.rdstls, p.rdsaad];
   if (nonCredssp.some((x) => x?.supported === true)) return false;
   const credsspOk = p.hybrid?.supported === true || p.hybrid_ex?.supported === true;
-  if (p.rdp?.supported === false && p.ssl?.supported === false) return credsspOk ? true : p.hybrid?.supported === false && p.hybrid_ex?.supported === false ? false : null;
-  return null;
+  // Everything refused (a broken server) says nothing about NLA: null, not false.
+  return p.rdp?.supported === false && p.ssl?.supported === false && credsspOk ? true : null;
 }
 
-async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint, end: Date): Promise<ProbeRecord> {
+async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint): Promise<ProbeRecord> {
   const measured = Object.keys(st.protocols).length > 0;
   const protocols = measured
     ? (Object.fromEntries(
@@ -403,5 +403,4 @@ async function assemble(t: HostTarget, address: string | null, status: Status, s
     connections: st.connections,
     findings: [],
   };
-  void end;
 }

@@ -57,6 +57,9 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   let writeChain: Promise<void> = Promise.resolve();
   let writeError: unknown = null;
   const inFlight = new Set<Promise<void>>();
+  // Woken by every finishing host; one waiter at a time (Promise.race over the in-flight set would attach a
+  // callback to every running host for every new target: quadratic work at high concurrency).
+  let wake: (() => void) | null = null;
 
   for await (const t of targets) {
     if (o.signal?.aborted || writeError) break;
@@ -65,7 +68,7 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       continue;
     }
     // Backpressure: keep at most `concurrency` hosts queued beyond those running, so targets stay lazy.
-    while (hostLimit.pendingCount >= o.concurrency) await Promise.race(inFlight);
+    while (hostLimit.pendingCount >= o.concurrency) await new Promise<void>((r) => (wake = r));
     if (o.signal?.aborted) break;
     const job = hostLimit(async () => {
       if (o.signal?.aborted) return;
@@ -83,7 +86,12 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       await writeChain;
     });
     inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
+    void job.finally(() => {
+      inFlight.delete(job);
+      const w = wake;
+      wake = null;
+      w?.();
+    });
   }
   await Promise.all(inFlight);
   await writeChain;

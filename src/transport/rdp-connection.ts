@@ -9,9 +9,13 @@ import { TransportError } from './errors.js';
  * One TCP connection to an RDP server, in its pre-TLS life: TPKT packets out and in. Counting connections
  * happens here so a probe can prove it stayed within its per-host bound.
  */
+/** How long a closing connection waits for the peer's FIN before it is destroyed. */
+export const CLOSE_GRACE_MS = 200;
+
 export class RdpConnection {
   readonly reader: FrameReader;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   private constructor(
     readonly stream: Duplex,
@@ -45,14 +49,24 @@ export class RdpConnection {
     return this.stream;
   }
 
-  /** Polite close (FIN), then a hard close shortly after so a peer that never answers cannot hold the socket. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.reader.detach();
-    this.stream.end();
-    const t = setTimeout(() => this.stream.destroy(), 200);
-    t.unref();
+  /**
+   * Polite close (FIN), resolved once the socket is really gone: the peer's FIN, or a hard close after a short
+   * grace so a peer that never answers cannot hold it. Callers keep the host's connection slot until then, so
+   * "at most 4 connections at a time" holds from the server's side too.
+   */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.closed = true;
+      this.reader.detach();
+      if (this.stream.destroyed) return resolve();
+      this.stream.once('close', () => resolve());
+      this.stream.end();
+      // A paused stream never sees the peer's FIN: let it flow (bytes are discarded) so 'close' can arrive.
+      this.stream.resume();
+      const t = setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS);
+      t.unref();
+    });
+    return this.closing;
   }
 
   /** Immediate close, for connections a timeout or protocol error already condemned. */
