@@ -115,6 +115,27 @@ describe('Ctrl-C then --resume', () => {
     expect([...all].sort()).toEqual(expected);
   });
 
+  it('a second SIGINT quits at once (130) instead of waiting for the hosts in flight', async () => {
+    const out = join(tmp.dir, 'twice.ndjson');
+    const few = slow.slice(0, 8);
+    const before = few.reduce((n, s) => n + s.connections, 0);
+    // 5 s step timeout: after the first SIGINT the hosts in flight would keep the scan alive for ~5 s.
+    const child = spawnCli(['scan', ...few.map((s) => s.target), '-f', 'ndjson', '-o', out, '--timeout', '5', '--host-timeout', '10', '--concurrency', '8']);
+    const exited = waitExit(child, 30_000);
+    // Connections reaching our servers mean the scan (and its SIGINT handler) is running.
+    const until = Date.now() + 20_000;
+    while (few.reduce((n, s) => n + s.connections, 0) === before && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(child.exitCode, 'the first SIGINT waits for the hosts in flight').toBeNull();
+    const sentAt = Date.now();
+    child.kill('SIGINT');
+    const r = await exited;
+    expect(r.code, r.stderr).toBe(130);
+    expect(Date.now() - sentAt).toBeLessThan(3_000);
+    if (existsSync(out)) parseNdjson(readFileSync(out, 'utf8'));
+  });
+
   it('resuming a finished scan probes nothing and appends nothing', async () => {
     const out = join(tmp.dir, 'small.ndjson');
     const few = ['127.0.81.200', '127.0.81.201', '127.0.81.202'];
