@@ -448,9 +448,9 @@ async function sectionSixteen(bestC) {
   for (const c of cs) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
-      const r = await closedRun(CLOSED_16, c, hosts, 300_000);
+      const r = await closedRun(CLOSED_16, c, hosts, 240_000);
       runs.push(r);
-      if (r.timedOut) break; // one 300 s timeout is figure enough
+      if (r.timedOut) break; // one 240 s timeout is figure enough
     }
     const key = c ?? 'default (128)';
     const wall = median(runs.map((r) => r.wallMs)) / 1000;
