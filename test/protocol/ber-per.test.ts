@@ -32,19 +32,9 @@ import {
   writePerObjectIdentifier,
   writePerOctetString,
 } from '../../protocol/per.js';
-import { DecodeError } from '../../protocol/errors.js';
+import { decodeError } from '../helpers/codec-asserts.js';
 import { Reader } from '../../protocol/reader.js';
 import { fromHex, toHex, Writer } from '../../protocol/writer.js';
-
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return err as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 const rd = (hex: string) => new Reader(fromHex(hex), 'mcs');
 

@@ -9,9 +9,12 @@ import {
   TS_REQUEST_MAX_LENGTH,
   type TsRequest,
 } from '../../protocol/credssp.js';
-import { DecodeError } from '../../protocol/errors.js';
+import { decodeErrorOrRethrow, valueOrDecodeErrorOf } from '../helpers/codec-asserts.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
 import { ntStatus } from '../../protocol/ntstatus.js';
+
+/** Only a value or a DecodeError, never RangeError/TypeError. */
+const valueOrDecodeError = valueOrDecodeErrorOf('credssp');
 
 /** The probe's NTLM NEGOTIATE_MESSAGE ([MS-NLMP] 2.2.1.1), 40 bytes, as the negoToken of the first TSRequest. */
 const NEGOTIATE = fromHex(`
@@ -82,26 +85,6 @@ const GOLDEN: Array<[string, Uint8Array, TsRequest]> = [
   ['version 3, empty NegoData', fromHex('30 09 a0 03 02 01 03 a1 02 30 00'), { version: 3, negoTokens: [] }],
 ];
 
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError');
-}
-
-/** Only a value or a DecodeError, never RangeError/TypeError. */
-function valueOrDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    expect(e.layer).toBe('credssp');
-  }
-}
-
 describe('TSRequest golden vectors ([MS-CSSP] 2.2.1)', () => {
   for (const [name, bytes, value] of GOLDEN) {
     it(`${name}: decodes`, () => expect(decodeTsRequest(bytes)).toEqual(value));
@@ -109,7 +92,7 @@ describe('TSRequest golden vectors ([MS-CSSP] 2.2.1)', () => {
     it(`${name}: mirrors`, () => expect(toHex(encodeTsRequest(decodeTsRequest(bytes)))).toBe(toHex(bytes)));
     it(`${name}: every strict prefix throws DecodeError`, () => {
       for (let n = 0; n < bytes.length; n++) {
-        expect(decodeError(() => decodeTsRequest(bytes.subarray(0, n))).layer).toBe('credssp');
+        expect(decodeErrorOrRethrow(() => decodeTsRequest(bytes.subarray(0, n))).layer).toBe('credssp');
       }
     });
     it(`${name}: tsRequestLength frames every prefix`, () => {
@@ -185,7 +168,7 @@ describe('TSRequest errors', () => {
   ];
   for (const [name, hex, offset, reason] of cases) {
     it(name, () => {
-      const e = decodeError(() => decodeTsRequest(fromHex(hex)));
+      const e = decodeErrorOrRethrow(() => decodeTsRequest(fromHex(hex)));
       expect(e.reason).toBe(reason);
       expect(e.offset).toBe(offset);
       expect(e.layer).toBe('credssp');
@@ -196,14 +179,14 @@ describe('TSRequest errors', () => {
     const item = '30 04 a0 02 04 00';
     const items = Array(17).fill(item).join(' ');
     const hex = `30 6f a0 03 02 01 06 a1 68 30 66 ${items}`;
-    expect(decodeError(() => decodeTsRequest(fromHex(hex))).reason).toBe('more than 16 negoTokens');
+    expect(decodeErrorOrRethrow(() => decodeTsRequest(fromHex(hex))).reason).toBe('more than 16 negoTokens');
     expect(() => encodeTsRequest({ version: 6, negoTokens: Array(17).fill(new Uint8Array(0)) })).toThrow(RangeError);
     expect(decodeTsRequest(fromHex(`30 69 a0 03 02 01 06 a1 62 30 60 ${Array(16).fill(item).join(' ')}`)).negoTokens).toHaveLength(16);
   });
 
   it('rejects a TSRequest above 64 KiB', () => {
     const big = new Uint8Array(TS_REQUEST_MAX_LENGTH + 1);
-    expect(decodeError(() => decodeTsRequest(big)).reason.startsWith(TOO_LARGE_REASON)).toBe(true);
+    expect(decodeErrorOrRethrow(() => decodeTsRequest(big)).reason.startsWith(TOO_LARGE_REASON)).toBe(true);
     expect(() => encodeTsRequest({ version: 6, authInfo: new Uint8Array(TS_REQUEST_MAX_LENGTH) })).toThrow(RangeError);
   });
 });
@@ -231,7 +214,7 @@ describe('tsRequestLength', () => {
     ['much too large', '30 84 7f ff ff ff', `${TOO_LARGE_REASON}: 2147483653 bytes (max 65536)`],
   ];
   for (const [name, hex, reason] of bad) {
-    it(`throws: ${name}`, () => expect(decodeError(() => tsRequestLength(fromHex(hex))).reason).toBe(reason));
+    it(`throws: ${name}`, () => expect(decodeErrorOrRethrow(() => tsRequestLength(fromHex(hex))).reason).toBe(reason));
   }
 });
 

@@ -16,23 +16,9 @@ import {
   type ClientCoreData,
   type ServerUserData,
 } from '../../protocol/gcc.js';
-import { DecodeError } from '../../protocol/errors.js';
+import { decodeError, everyStrictPrefixFails } from '../helpers/codec-asserts.js';
 import { Reader } from '../../protocol/reader.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
-
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return err as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
-
-function everyStrictPrefixFails(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): void {
-  for (let i = 0; i < bytes.length; i++) decodeError(() => decode(bytes.subarray(0, i)));
-}
 
 // [MS-RDPBCGR] 2.2.1.3.1 / 4.1.3, with a 2-byte stand-in for the client data blocks.
 const CREATE_REQUEST = fromHex(`

@@ -13,21 +13,8 @@ import {
   type DomainParameters,
 } from '../../protocol/mcs.js';
 import { DecodeError } from '../../protocol/errors.js';
+import { decodeError, everyStrictPrefixFails } from '../helpers/codec-asserts.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
-
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return err as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
-
-function everyStrictPrefixFails(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): void {
-  for (let i = 0; i < bytes.length; i++) decodeError(() => decode(bytes.subarray(0, i)));
-}
 
 // T.125 annex A Connect-Initial with the parameters mstsc sends ([MS-RDPBCGR] 4.1.3), with a 4-byte stand-in userData.
 const CONNECT_INITIAL = fromHex(`

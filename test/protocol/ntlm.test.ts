@@ -26,8 +26,10 @@ import {
   type AvPair,
   type NtlmChallenge,
 } from '../../protocol/ntlm.js';
-import { DecodeError } from '../../protocol/errors.js';
+import { decodeErrorOrRethrow, valueOrDecodeErrorOf } from '../helpers/codec-asserts.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
+
+const valueOrDecodeError = valueOrDecodeErrorOf('ntlm');
 
 const utf16 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'utf16le'));
 
@@ -105,25 +107,6 @@ const WS2019_CHALLENGE_VALUE: NtlmChallenge = {
   version: { major: 10, minor: 0, build: 17763, revision: 15 },
 };
 
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError');
-}
-
-function valueOrDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    expect(e.layer).toBe('ntlm');
-  }
-}
-
 /** Patch a copy of `b` at `at` with `hex`. */
 function patch(b: Uint8Array, at: number, hex: string): Uint8Array {
   const out = Uint8Array.from(b);
@@ -153,7 +136,7 @@ describe('NEGOTIATE_MESSAGE ([MS-NLMP] 2.2.1.1)', () => {
     expect(() => encodeNtlmNegotiate(DEFAULT_NEGOTIATE_FLAGS | 0x1000)).toThrow(RangeError);
   });
   it('rejects a CHALLENGE passed as NEGOTIATE', () => {
-    expect(decodeError(() => decodeNtlmNegotiate(SPEC_CHALLENGE)).reason).toBe('MessageType 2, expected 1 (NEGOTIATE)');
+    expect(decodeErrorOrRethrow(() => decodeNtlmNegotiate(SPEC_CHALLENGE)).reason).toBe('MessageType 2, expected 1 (NEGOTIATE)');
   });
 });
 
@@ -167,7 +150,7 @@ describe('CHALLENGE_MESSAGE golden vectors ([MS-NLMP] 2.2.1.2)', () => {
     it(`${name}: encodes`, () => expect(toHex(encodeNtlmChallenge(value))).toBe(toHex(bytes)));
     it(`${name}: every strict prefix throws DecodeError`, () => {
       for (let n = 0; n < bytes.length; n++) {
-        expect(decodeError(() => decodeNtlmChallenge(bytes.subarray(0, n))).layer).toBe('ntlm');
+        expect(decodeErrorOrRethrow(() => decodeNtlmChallenge(bytes.subarray(0, n))).layer).toBe('ntlm');
       }
     });
   }
@@ -262,7 +245,7 @@ describe('CHALLENGE_MESSAGE errors', () => {
   ];
   for (const [name, bytes, offset, reason] of cases) {
     it(name, () => {
-      const e = decodeError(() => decodeNtlmChallenge(bytes));
+      const e = decodeErrorOrRethrow(() => decodeNtlmChallenge(bytes));
       expect(e.reason).toBe(reason);
       expect(e.offset).toBe(offset);
       expect(e.layer).toBe('ntlm');
@@ -284,7 +267,7 @@ describe('AV_PAIR lists ([MS-NLMP] 2.2.2.1)', () => {
   ];
   for (const [name, hex, offset, reason] of cases) {
     it(name, () => {
-      const e = decodeError(() => decodeAvPairs(fromHex(hex)));
+      const e = decodeErrorOrRethrow(() => decodeAvPairs(fromHex(hex)));
       expect(e.reason).toBe(reason);
       expect(e.offset).toBe(offset);
     });
@@ -293,7 +276,7 @@ describe('AV_PAIR lists ([MS-NLMP] 2.2.2.1)', () => {
   it(`accepts ${AV_PAIR_MAX_COUNT} pairs and refuses one more`, () => {
     const pairs = (n: number): AvPair[] => Array.from({ length: n }, () => ({ id: MSV_AV_FLAGS, value: new Uint8Array(4) }));
     expect(decodeAvPairs(encodeAvPairs(pairs(AV_PAIR_MAX_COUNT)))).toHaveLength(AV_PAIR_MAX_COUNT);
-    const e = decodeError(() => decodeAvPairs(encodeAvPairs(pairs(AV_PAIR_MAX_COUNT + 1))));
+    const e = decodeErrorOrRethrow(() => decodeAvPairs(encodeAvPairs(pairs(AV_PAIR_MAX_COUNT + 1))));
     expect(e.reason).toBe(`more than ${AV_PAIR_MAX_COUNT} AV_PAIRs`);
     expect(e.offset).toBe(AV_PAIR_MAX_COUNT * 8);
   });

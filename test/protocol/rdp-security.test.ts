@@ -23,21 +23,8 @@ import {
 import { decodeMcsConnectInitial, encodeMcsConnectResponse } from '../../protocol/mcs.js';
 import { decodeClientUserData, decodeConferenceCreateRequest, encodeConferenceCreateResponse, encodeServerUserData } from '../../protocol/gcc.js';
 import { DecodeError } from '../../protocol/errors.js';
+import { decodeError, everyStrictPrefixFails } from '../helpers/codec-asserts.js';
 import { flagNames, fromHex, toHex } from '../../protocol/writer.js';
-
-function decodeError(f: () => unknown): DecodeError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return err as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
-
-function everyStrictPrefixFails(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): void {
-  for (let i = 0; i < bytes.length; i++) decodeError(() => decode(bytes.subarray(0, i)));
-}
 
 /** TPKT (RFC 1006: 03 00 len16) + X.224 Data TPDU (02 f0 80) stripped by hand: this file tests MCS and up only. */
 function mcsPayload(tpkt: Uint8Array): Uint8Array {
