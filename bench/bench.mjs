@@ -495,8 +495,9 @@ function parseNmap(text) {
       inLayer = true;
       continue;
     }
-    const m = /^\|[_ ]\s{3,}(.+?):\s+(SUCCESS|FAILED\S*|\S+)\s*$/.exec(line);
-    if (inLayer && m && /^\|[_ ]\s{5}\S/.test(line)) {
+    // entries: "|     CredSSP (NLA): SUCCESS" (5 columns in; the last of the script output starts "|_    ")
+    const m = /^\|[_ ]\s{4}(\S.*?):\s+(\S+)\s*$/.exec(line);
+    if (inLayer && m) {
       cur.security_layer[m[1]] = m[2];
       if (line.startsWith('|_')) inLayer = false;
       continue;
