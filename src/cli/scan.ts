@@ -5,7 +5,7 @@ import { diffScans, diffExitCode, formatDiffTable, loadScan, ScanFileError } fro
 import { createSink, SummaryCounter, type OutputFormat } from '../output/index.js';
 import { evaluatePolicy, gateExitCode, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
 import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from '../probes/host.js';
-import type { ProbeRecord, Severity } from '../record.js';
+import type { Finding, ProbeRecord, Severity } from '../record.js';
 import { FleetIndex } from '../scan/fleet.js';
 import { runScan } from '../scan/runner.js';
 import { countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, type Shard } from '../targets/index.js';
@@ -112,7 +112,11 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   out.on('error', () => {});
 
   const failOn: Severity | 'none' = a.failOn ?? 'none';
-  const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn });
+  // Reports (junit, sarif, github) mark as failures exactly what fails this run's gate; without a gate they
+  // fall back to their documented default (high and above).
+  const hasGate = policy !== null || a.failOn !== undefined;
+  const failing = hasGate ? (f: Finding) => gateExitCode([{ findings: [f] } as ProbeRecord], failOn, { policy: policy !== null }) !== 0 : undefined;
+  const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn, failing });
   const counter = new SummaryCounter();
   const diagOpts: DiagnoseOptions = { certExpiryDays: a.certExpiryDays };
   const fleet = new FleetIndex(diagOpts);

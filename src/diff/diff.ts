@@ -10,6 +10,7 @@ import {
   type Finding,
   type ProbeRecord,
   type ProtocolKey,
+  type RdpSecurityResult,
   type Stage,
   type TlsVersionKey,
 } from '../record.js';
@@ -141,6 +142,20 @@ class Collector {
     this.push(field, b, a, 'neutral', a === null ? NOT_MEASURED_AFTER : NOT_MEASURED_BEFORE);
   }
 }
+
+/** rdp_security of a server that refuses PROTOCOL_RDP: no level, no method. */
+const NO_RDP_SECURITY: RdpSecurityResult = {
+  encryption_level: null,
+  encryption_methods: [],
+  selected_method: null,
+  methods_tested: { '40bit': false, '56bit': false, '128bit': false, fips: false },
+  server_version: null,
+  server_version_raw: null,
+  client_requested_protocols: null,
+  early_capability_flags: null,
+  server_certificate: null,
+  failure: null,
+};
 
 const PROTOCOL_LABEL: Record<ProtocolKey, string> = {
   rdp: 'Standard RDP Security (PROTOCOL_RDP)',
@@ -294,11 +309,15 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     c.section('credssp', bcr?.version ?? null, acr?.version ?? null);
   }
 
-  // Standard RDP Security
-  const br = b.rdp_security;
-  const ar = a.rdp_security;
+  // Standard RDP Security. A side that measured PROTOCOL_RDP as refused has no rdp_security because there is
+  // nothing to measure: it accepts no method, which is a fact to compare against, not a missing measurement.
+  const none = (r: ProbeRecord): RdpSecurityResult | null =>
+    r.rdp_security ?? (r.protocols?.rdp.supported === false ? NO_RDP_SECURITY : null);
+  const br = a.rdp_security ? none(b) : b.rdp_security;
+  const ar = b.rdp_security ? none(a) : a.rdp_security;
   if (br && ar) {
-    c.value('rdp_security.encryption_level', br.encryption_level, ar.encryption_level, (bl, al) => {
+    // Against a refusing side the level has nothing to compare with: the protocol change already says it.
+    if (br !== NO_RDP_SECURITY && ar !== NO_RDP_SECURITY) c.value('rdp_security.encryption_level', br.encryption_level, ar.encryption_level, (bl, al) => {
       const bi = LEVEL_ORDER.indexOf(bl as string);
       const ai = LEVEL_ORDER.indexOf(al as string);
       if (bi < 0 || ai < 0) return ['neutral', 'encryption level changed'];
@@ -318,7 +337,7 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
         `${weak ? 'weak ' : ''}encryption method ${m} newly ${added ? 'accepted' : 'refused'}`,
       );
     }
-    c.neutral('rdp_security.server_version', br.server_version, ar.server_version, 'RDP server version');
+    if (br !== NO_RDP_SECURITY && ar !== NO_RDP_SECURITY) c.neutral('rdp_security.server_version', br.server_version, ar.server_version, 'RDP server version');
   } else if (br || ar) {
     c.section('rdp_security', br?.encryption_level ?? null, ar?.encryption_level ?? null);
   }

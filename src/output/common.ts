@@ -1,5 +1,6 @@
 /** Small helpers every sink shares: severity order, host naming, and awaited writes. */
 import { SEVERITIES, type Finding, type ProbeRecord, type Severity } from '../record.js';
+import type { SinkOptions } from './types.js';
 
 export const DEFAULT_FAIL_ON: Severity = 'high';
 
@@ -40,4 +41,9 @@ export function writeChunk(stream: NodeJS.WritableStream, chunk: string): Promis
   return new Promise((resolve, reject) => {
     stream.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve()));
   });
+}
+
+/** Whether a finding fails the gate the report is for (see SinkOptions.failing). */
+export function failsGate(f: Finding, opts: SinkOptions): boolean {
+  return opts.failing ? opts.failing(f) : atLeast(f.severity, opts.failOn ?? DEFAULT_FAIL_ON);
 }

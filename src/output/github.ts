@@ -6,12 +6,12 @@
  * newlines into %0A so no string can start a line of its own and issue a command (::set-output, ::stop-commands).
  */
 import type { Finding, ProbeRecord } from '../record.js';
-import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, writeChunk } from './common.js';
+import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, failsGate, writeChunk } from './common.js';
 import { forTerminal, forWorkflowData, forWorkflowProperty } from './escape.js';
 import type { OutputSink, SinkOptions } from './types.js';
 
-export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFAULT_FAIL_ON): 'error' | 'warning' | 'notice' {
-  if (atLeast(f.severity, failOn)) return 'error';
+export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFAULT_FAIL_ON, failing?: SinkOptions['failing']): 'error' | 'warning' | 'notice' {
+  if (failsGate(f, { failOn, failing })) return 'error';
   return atLeast(f.severity, 'medium') ? 'warning' : 'notice';
 }
 
@@ -23,7 +23,7 @@ export function annotation(r: ProbeRecord, f: Finding, opts: SinkOptions = {}): 
   const title = forTerminal(`rdprobe ${f.severity} ${f.id} on ${hostLabel(r)}`);
   const lines = [`${hostLabel(r)}: ${f.title}`, ...f.evidence.map((e) => `evidence: ${e}`)];
   const message = lines.map(forTerminal).join('\n');
-  return `::${annotationLevel(f, opts.failOn)} title=${forWorkflowProperty(title)}::${forWorkflowData(message)}\n`;
+  return `::${annotationLevel(f, opts.failOn, opts.failing)} title=${forWorkflowProperty(title)}::${forWorkflowData(message)}\n`;
 }
 
 export function createGithubSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {

@@ -20,7 +20,7 @@
  * Every string from a record goes through forXml.
  */
 import type { Finding, ProbeRecord } from '../record.js';
-import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, endpointUri, writeChunk } from './common.js';
+import { bySeverityDesc, endpointUri, failsGate, writeChunk } from './common.js';
 import { forXml } from './escape.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
@@ -54,15 +54,21 @@ function failureText(r: ProbeRecord): string {
   return `${r.failure.stage}: ${r.failure.reason}${detail}`;
 }
 
-function hostCases(r: ProbeRecord, failOn: NonNullable<SinkOptions['failOn']>): TestCase[] {
+function hostCases(r: ProbeRecord, opts: SinkOptions): TestCase[] {
   const t = r.timings_ms;
   const reachTime = (t.dns ?? 0) + (t.tcp ?? 0);
   const failType = r.failure ? `${r.failure.stage}.${r.failure.reason}` : r.status;
+  // Under an explicit gate, reachability and handshake problems are failures only when one of this host's
+  // findings fails it (`unreachable`, `policy_unreachable`...); when the gate allows them they stay visible as
+  // output. Without a gate they are failures, as a plain report shows them.
+  const gateFails = opts.failing ? r.findings.some(opts.failing) : true;
+  const problem = (o: Outcome): Pick<TestCase, 'outcome' | 'systemOut'> =>
+    gateFails || o.kind === 'skipped' ? { outcome: o } : { outcome: null, systemOut: `${o.message} (does not fail the gate)` };
   const cases: TestCase[] = [
     {
       name: 'reachable',
       time: reachTime,
-      outcome: r.status === 'unreachable' ? { kind: 'failure', message: failureText(r), type: failType } : null,
+      ...(r.status === 'unreachable' ? problem({ kind: 'failure', message: failureText(r), type: failType }) : { outcome: null }),
     },
   ];
   let handshake: Outcome | null = null;
@@ -70,7 +76,7 @@ function hostCases(r: ProbeRecord, failOn: NonNullable<SinkOptions['failOn']>): 
   else if (r.status === 'error') handshake = { kind: 'error', message: failureText(r), type: failType };
   else if (r.status === 'not_rdp') handshake = { kind: 'failure', message: `not RDP: ${failureText(r)}`, type: 'not_rdp' };
   else if (r.failure) handshake = { kind: 'failure', message: failureText(r), type: failType };
-  cases.push({ name: 'handshake', time: t.total, outcome: handshake });
+  cases.push({ name: 'handshake', time: t.total, ...(handshake ? problem(handshake) : { outcome: null }) });
 
   const byId = new Map<string, Finding[]>();
   for (const f of bySeverityDesc(r.findings)) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
@@ -85,7 +91,7 @@ function hostCases(r: ProbeRecord, failOn: NonNullable<SinkOptions['failOn']>): 
       .join('\n');
     const message = `${worst.severity}: ${worst.title}`;
     cases.push(
-      atLeast(worst.severity, failOn)
+      group.some((f) => failsGate(f, opts))
         ? { name: id, time: 0, outcome: { kind: 'failure', message, type: id, body } }
         : { name: id, time: 0, outcome: null, systemOut: body },
     );
@@ -138,7 +144,7 @@ export function junitSuite(r: ProbeRecord, opts: SinkOptions = {}): string {
     scanned_at: r.scanned_at,
     failure: r.failure ? failureText(r) : '',
   };
-  return renderSuite(r.target, r.timings_ms.total, hostCases(r, opts.failOn ?? DEFAULT_FAIL_ON), properties, r.host);
+  return renderSuite(r.target, r.timings_ms.total, hostCases(r, opts), properties, r.host);
 }
 
 export function createJunitSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {

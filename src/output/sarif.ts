@@ -6,7 +6,7 @@
  * Location: the host as a logical location and as the artifact URI `rdp://host:port`.
  */
 import type { Finding, ProbeRecord, Severity } from '../record.js';
-import { DEFAULT_FAIL_ON, atLeast, endpointUri, severityRank, writeChunk } from './common.js';
+import { DEFAULT_FAIL_ON, atLeast, endpointUri, failsGate, severityRank, writeChunk } from './common.js';
 import { toSafeJson } from './escape.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
@@ -45,7 +45,8 @@ export function createSarifSink(stream: NodeJS.WritableStream, opts: SinkOptions
     const evidence = f.evidence.length > 0 ? `\nEvidence: ${f.evidence.join('; ')}` : '';
     results.push({
       ruleId: f.id,
-      level: sarifLevel(f.severity, failOn),
+      // error exactly when the finding fails the gate; below that, warning from medium up, else note.
+      level: failsGate(f, opts) ? 'error' : atLeast(f.severity, 'medium') ? 'warning' : 'note',
       message: { text: `${uri}: ${f.title}${evidence}` },
       locations: [
         {

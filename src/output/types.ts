@@ -3,7 +3,7 @@
  * `begin` once, `record` once per host as soon as it is finished, `end` once (also after an interrupt).
  * Sinks never keep the whole scan in memory unless the format forces them to (SARIF buffers its results).
  */
-import type { ProbeRecord, ProtocolKey, Severity, Status, TlsVersionKey } from '../record.js';
+import type { Finding, ProbeRecord, ProtocolKey, Severity, Status, TlsVersionKey } from '../record.js';
 
 export interface ScanMeta {
   /** rdprobe's own version. */
@@ -47,4 +47,9 @@ export interface SinkOptions {
   color?: boolean;
   /** junit, sarif, github: findings at or above this severity fail the gate. Default 'high'. */
   failOn?: Severity;
+  /**
+   * The gate itself, when the scan has one (--fail-on, --policy): which findings fail it. Overrides failOn, so the
+   * report marks as failures exactly what makes the exit code 1 (a passing policy gate writes no <failure>).
+   */
+  failing?: (f: Finding) => boolean;
 }

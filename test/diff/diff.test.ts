@@ -157,7 +157,16 @@ describe('diffScans: classification', () => {
     expect(only(rs('high', ['128bit']), rs('high', ['40bit', '128bit']), 'rdp_security.encryption_methods[40bit]').kind).toBe('regression');
     expect(only(rs('high', ['56bit', '128bit']), rs('high', ['128bit']), 'rdp_security.encryption_methods[56bit]').kind).toBe('improvement');
     expect(only(rs('high', ['128bit']), rs('high', ['128bit', 'fips']), 'rdp_security.encryption_methods[fips]').kind).toBe('neutral');
-    expect(only(rs('high', ['128bit']), { rdp_security: null }, 'rdp_security')).toMatchObject({ kind: 'neutral', message: 'not measured in AFTER' });
+    // Not measured at all in AFTER (the host was never reached): one neutral section change.
+    expect(only(rs('high', ['128bit']), { rdp_security: null, protocols: null }, 'rdp_security')).toMatchObject({ kind: 'neutral', message: 'not measured in AFTER' });
+  });
+
+  it('Standard RDP Security against a side that refuses PROTOCOL_RDP: compared as "no method", not "not measured"', () => {
+    const weak = { rdp_security: rdpSecurity({ encryption_level: 'low', encryption_methods: ['40bit'] }) };
+    // makeRecord's default host refuses PROTOCOL_RDP, so its rdp_security = null is a measurement.
+    expect(only({ rdp_security: null }, weak, 'rdp_security.encryption_methods[40bit]')).toMatchObject({ before: false, after: true, kind: 'regression' });
+    expect(only(weak, { rdp_security: null }, 'rdp_security.encryption_methods[40bit]')).toMatchObject({ kind: 'improvement' });
+    expect(changes({ rdp_security: null }, weak).filter((c) => c.message.includes('not measured'))).toEqual([]);
   });
 
   it('findings added (regression if >= low, neutral for info) and resolved (improvement)', () => {
