@@ -1,5 +1,5 @@
 import type * as X509 from '@peculiar/x509';
-import * as asn1js from 'asn1js';
+import type * as Asn1js from 'asn1js';
 import { X509Certificate as NodeX509, createHash, webcrypto } from 'node:crypto';
 import { DecodeError } from '../../protocol/errors.js';
 import type { CertificateInfo } from '../record.js';
@@ -9,13 +9,13 @@ import type { CertificateInfo } from '../record.js';
  * them, so they are loaded on the first certificate. reflect-metadata must come first: x509 2.x resolves its
  * providers through tsyringe, which requires it.
  */
-let x509Module: Promise<typeof X509> | null = null;
-function loadX509(): Promise<typeof X509> {
+let x509Module: Promise<{ x509: typeof X509; asn1js: typeof Asn1js }> | null = null;
+function loadX509(): Promise<{ x509: typeof X509; asn1js: typeof Asn1js }> {
   x509Module ??= (async () => {
     await import('reflect-metadata');
-    const m = await import('@peculiar/x509');
-    m.cryptoProvider.set(webcrypto as unknown as Parameters<typeof m.cryptoProvider.set>[0]);
-    return m;
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    return { x509, asn1js: await import('asn1js') };
   })();
   return x509Module;
 }
@@ -61,12 +61,12 @@ const DAY_MS = 86_400_000;
  * Throws DecodeError('certificate') for bytes that are not a certificate; never anything else.
  */
 export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<CertificateInfo> {
-  const x509 = await loadX509();
+  const { x509, asn1js } = await loadX509();
   let cert: X509.X509Certificate;
   let oids: { sigOid: string; keyOid: string };
   try {
     cert = new x509.X509Certificate(der);
-    oids = algorithmOids(der);
+    oids = algorithmOids(asn1js, der);
   } catch (e) {
     throw new DecodeError('certificate', 0, `not a parseable X.509 certificate: ${(e as Error).message}`);
   }
@@ -102,14 +102,14 @@ export async function analyzeCertificate(der: Uint8Array, chainLength: number, n
  *                                 subject, subjectPublicKeyInfo, ... }
  * Read here rather than through Web Crypto, which has no names for MD5 and other legacy algorithms.
  */
-function algorithmOids(der: Uint8Array): { sigOid: string; keyOid: string } {
+function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string; keyOid: string } {
   const parsed = asn1js.fromBER(der);
   if (parsed.offset === -1) throw new Error(parsed.result.error || 'bad DER');
-  const seq = (n: asn1js.AsnType | undefined): asn1js.Sequence => {
+  const seq = (n: Asn1js.AsnType | undefined): Asn1js.Sequence => {
     if (!(n instanceof asn1js.Sequence)) throw new Error('unexpected certificate structure');
     return n;
   };
-  const oid = (n: asn1js.AsnType | undefined): string => {
+  const oid = (n: Asn1js.AsnType | undefined): string => {
     if (!(n instanceof asn1js.ObjectIdentifier)) throw new Error('expected an OBJECT IDENTIFIER');
     return n.valueBlock.toString();
   };
@@ -123,7 +123,7 @@ function algorithmOids(der: Uint8Array): { sigOid: string; keyOid: string } {
   // Validity ::= SEQUENCE { notBefore Time, notAfter Time }; Time is UTCTime (YYMMDDHHMMSSZ) or
   // GeneralizedTime (YYYYMMDDHHMMSSZ) in DER. Libraries turn corrupted digits into odd dates instead of failing.
   for (const t of seq(fields[hasVersion ? 4 : 3]).valueBlock.value) {
-    const text = Buffer.from((t as asn1js.UTCTime).valueBlock.valueHexView ?? []).toString('latin1');
+    const text = Buffer.from((t as Asn1js.UTCTime).valueBlock.valueHexView ?? []).toString('latin1');
     const ok = t instanceof asn1js.GeneralizedTime ? /^\d{14}Z$/.test(text) : t instanceof asn1js.UTCTime && /^\d{12}Z$/.test(text);
     if (!ok) throw new Error(`invalid validity time "${text.replace(/[^\x20-\x7e]/g, '.')}"`);
   }

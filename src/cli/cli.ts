@@ -1,6 +1,5 @@
 import yargs, { type Argv } from 'yargs';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
-import { diffExitCode, diffScans, diffToJson, formatDiffTable, loadScan, ScanFileError } from '../diff/index.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
 import { POLICY_TLS_VERSIONS, type PolicyRules, type PolicyTlsVersion } from '../policy/index.js';
 import { DEFAULT_PROBE_OPTIONS } from '../probes/host.js';
@@ -22,6 +21,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.OK;
   const parser = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
     .scriptName('rdprobe')
+    // An array option takes one value per flag (repeat it, or use commas): otherwise `--exclude A B` would
+    // swallow the target B.
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
     .strict()
@@ -106,6 +108,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           .option('fail-on', { choices: ['regression', 'none'] as const, default: 'regression' as const, describe: 'exit 1 when the diff has a regression' })
           .option('expiry-days', { type: 'number', default: 30, describe: 'a certificate closer than this to expiry counts as expiring' }),
       async (o) => {
+        const { diffExitCode, diffScans, diffToJson, formatDiffTable, loadScan, ScanFileError } = await import('../diff/index.js');
         let before, after;
         try {
           before = await loadScan(String(o.before));

@@ -1,7 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { diagnose, type DiagnoseOptions } from '../diagnosis/index.js';
-import { diffScans, diffExitCode, formatDiffTable, loadScan, ScanFileError } from '../diff/index.js';
 import { createSink, SummaryCounter, type OutputFormat } from '../output/index.js';
 import { evaluatePolicy, gateExitCode, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
 import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from '../probes/host.js';
@@ -56,7 +55,9 @@ export function formatFor(output: string | undefined, stdoutIsTty: boolean): Out
   return stdoutIsTty ? 'table' : 'ndjson';
 }
 
-export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
+export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
+  // `-o -` is standard output, as usual for command-line tools.
+  const a: ScanArgs = args.output === '-' ? { ...args, output: undefined } : args;
   // Everything that can be wrong with the input is found before the first packet is sent (exit 2).
   const specs = [...a.targets.filter((t) => t !== '-')];
   try {
@@ -84,7 +85,9 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     throw e instanceof PolicyError ? new CliError(e.message) : e;
   }
   let baseline: ProbeRecord[] | null = null;
-  if (a.baseline) {
+  const diffModule = a.baseline ? await import('../diff/index.js') : null;
+  if (a.baseline && diffModule) {
+    const { loadScan, ScanFileError } = diffModule;
     try {
       baseline = await loadScan(a.baseline);
     } catch (e) {
@@ -171,7 +174,8 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   await sink.end(summary);
   if (file) await new Promise<void>((res) => file!.end(() => res()));
 
-  if (baseline && kept) {
+  if (baseline && kept && diffModule) {
+    const { diffScans, diffExitCode, formatDiffTable } = diffModule;
     const diff = diffScans(baseline, kept, { expiringDays: a.certExpiryDays });
     io.stderr.write(`\nChanges against the baseline ${a.baseline}:\n${formatDiffTable(diff)}\n`);
     if (diffExitCode(diff, 'regression') !== 0) gate = EXIT.GATE_FAILED;

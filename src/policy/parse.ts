@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
 import {
   POLICY_TLS_VERSIONS,
@@ -321,6 +321,13 @@ function looksLikeJson(text: string, sourceName: string): boolean {
 
 function firstLine(s: string): string {
   return (s.split(/\r?\n/)[0] ?? s).replace(/:\s*$/, '');
+}
+
+/** The YAML parser, loaded on the first YAML policy: most scans have no policy and should not pay for it. */
+let yamlModule: typeof import('yaml') | null = null;
+function parseDocument(...args: Parameters<typeof import('yaml').parseDocument>): ReturnType<typeof import('yaml').parseDocument> {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule.parseDocument(...args);
 }
 
 /** Parse policy text (JSON or YAML: by the extension of sourceName, else by content). */

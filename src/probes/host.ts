@@ -186,18 +186,24 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
 
   // Then every other protocol on its own connection, while the client path goes on. Each dependent check starts
   // as soon as the answer it depends on is in (servers take 10-300 ms per connection; rigid phases add that up).
-  const single = (key: ProtocolKey, then?: (conn: RdpConnection) => Promise<void>) =>
-    withConnection(
+  /** One protocol probe: `answered` settles with the server's answer, `done` when its connection is closed. */
+  const single = (key: ProtocolKey, then?: (conn: RdpConnection) => Promise<void>) => {
+    let answered!: () => void;
+    const answer = new Promise<void>((r) => (answered = r));
+    const done = withConnection(
       async (conn) => {
         const n = await negotiate(conn, PROBE_REQUESTS[key], opts.cookie, budget);
         st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], n);
+        answered();
         if (then && st.protocols[key]!.supported) await then(conn);
       },
       (e) => {
         const f = toFailure('tcp', e);
         st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], { ok: false, failure: f, response: f.reason === 'refused' ? 'refused' : f.reason === 'timeout' || f.reason === 'deadline' ? 'timeout' : 'error' });
       },
-    );
+    ).finally(() => answered());
+    return { answer, done };
+  };
   // The ssl and hybrid probes go on to a TLS 1.2 handshake when selected, and the rdp probe to the first
   // encryption method: those measurements ride on connections already open, which keeps a full probe within
   // MAX_CONNECTIONS. Only the one over the protocol chosen for TLS (`via`) is kept.
@@ -209,32 +215,29 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
     if (r.cert) st.certs.push(r.cert);
   };
   const firstMethod = ENCRYPTION_METHOD_KEYS[0]!;
-  const rdpDone = single(
+  const rdp = single(
     'rdp',
     opts.rdpSecurity ? async (conn) => void st.mcs.push({ outcome: await mcsStep(conn, PROTOCOL_RDP, [firstMethod], budget), method: firstMethod }) : undefined,
   );
-  const sslDone = single('ssl', piggybackTls12('ssl'));
-  const hybridDone = single('hybrid', piggybackTls12('hybrid'));
+  const ssl = single('ssl', piggybackTls12('ssl'));
+  const hybrid = single('hybrid', piggybackTls12('hybrid'));
   const others = [single('rdstls'), single('rdsaad')];
 
-  // TLS versions go over ssl when the server selects it alone, else over hybrid, else over hybrid_ex.
+  // TLS versions go over ssl when the server selects it alone, else over hybrid, else over hybrid_ex. They start
+  // as soon as that answer is in, not after the TLS 1.2 handshake riding on the same probe.
   const tlsVersionsDone = (async () => {
     if (!opts.tlsVersions) return;
-    await sslDone;
+    await ssl.answer;
     let via: Exclude<TlsResult['via'], null> | null = st.protocols.ssl?.supported ? 'ssl' : null;
     if (!via) {
-      await hybridDone;
+      await hybrid.answer;
       via = st.protocols.hybrid?.supported ? 'hybrid' : st.protocols.hybrid_ex?.supported ? 'hybrid_ex' : null;
     }
     if (!via) return;
-    if (via !== 'hybrid_ex') {
-      await (via === 'ssl' ? sslDone : hybridDone);
-      const a = tls12[via];
-      if (a) st.tlsAttempts['tls1.2'] = { ...a, via };
-    }
     const chosen = via;
+    const piggybacked: TlsVersionKey | null = chosen === 'hybrid_ex' ? null : 'tls1.2';
     await Promise.all(
-      TLS_VERSION_KEYS.filter((v) => !st.tlsAttempts[v]).map((v) =>
+      TLS_VERSION_KEYS.filter((v) => v !== piggybacked).map((v) =>
         withConnection(
           async (conn) => {
             const n = await negotiate(conn, PROBE_REQUESTS[chosen], opts.cookie, budget);
@@ -253,14 +256,19 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
         ),
       ),
     );
+    if (chosen !== 'hybrid_ex') {
+      await (chosen === 'ssl' ? ssl.done : hybrid.done);
+      const a = tls12[chosen];
+      if (a) st.tlsAttempts['tls1.2'] = { ...a, via: chosen };
+    }
   })();
 
   // The remaining encryption methods, each offered alone, once the server has accepted PROTOCOL_RDP.
   const methodsDone = (async () => {
-    await rdpDone;
+    await rdp.answer;
     if (!st.protocols.rdp?.supported || !opts.rdpSecurity) return;
     await Promise.all(
-      ENCRYPTION_METHOD_KEYS.filter((m) => !st.mcs.some((x) => x.method === m)).map((m) =>
+      ENCRYPTION_METHOD_KEYS.filter((m) => m !== firstMethod).map((m) =>
         withConnection(
           async (conn) => {
             const n = await negotiate(conn, PROBE_REQUESTS.rdp, opts.cookie, budget);
@@ -276,7 +284,7 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
     );
   })();
 
-  await Promise.all([rdpDone, sslDone, hybridDone, ...others, tlsVersionsDone, methodsDone, clientPath]);
+  await Promise.all([rdp.done, ssl.done, hybrid.done, ...others.map((o) => o.done), tlsVersionsDone, methodsDone, clientPath]);
   return finish('ok', addr);
 }
 

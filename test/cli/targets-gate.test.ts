@@ -70,11 +70,8 @@ describe('dedupe and ports', () => {
 });
 
 describe('array options and positional targets', () => {
-  // KNOWN BUG (reported, not fixed): yargs' greedy arrays make --exclude / --targets-file swallow the targets
-  // that follow them, so `scan --exclude 127.0.82.1 127.0.82.5` ends in "no targets" (exit 2) and
-  // `scan -i hosts.txt 127.0.82.5` tries to read a file named 127.0.82.5. it.fails keeps the suite green and
-  // turns red once this is fixed (then drop the .fails).
-  it.fails('a target after --exclude VALUE is a target, not a second exclude', async () => {
+  // yargs' greedy arrays used to make --exclude / --targets-file swallow the targets that follow them.
+  it('a target after --exclude VALUE is a target, not a second exclude', async () => {
     const keys = await scanKeys(['--exclude', '127.0.82.50', '127.0.82.51']);
     expect(keys).toEqual(['127.0.82.51:3389']);
   });
