@@ -37,9 +37,42 @@ export function endpointUri(r: Pick<ProbeRecord, 'host' | 'port'>): string {
  * Write one chunk and resolve once the stream has taken it (the write callback), so the runner's await gives
  * backpressure and an interrupted scan never leaves half a chunk behind us. Rejects on a write error (EPIPE...).
  */
+const streamErrors = new WeakMap<NodeJS.WritableStream, Error>();
+const watched = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * One chunk, one write() call (so an interrupted scan leaves whole records). Resolves at once while the stream
+ * takes data, and waits for 'drain' when it pushes back: waiting for every write's callback instead cost one
+ * file-system round trip per host, the bottleneck of a /16 sweep. A failed write rejects this call or the next.
+ */
 export function writeChunk(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!watched.has(stream)) {
+    // Sticky: remember the first error so every later write (and the sink's end) reports it.
+    watched.add(stream);
+    stream.on('error', (e: Error) => {
+      if (!streamErrors.has(stream)) streamErrors.set(stream, e);
+    });
+  }
+  const failed = streamErrors.get(stream);
+  if (failed) return Promise.reject(failed);
   return new Promise((resolve, reject) => {
-    stream.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve()));
+    let settled = false;
+    const done = (err?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      stream.off('drain', onDrain);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const ok = stream.write(chunk, (err?: Error | null) => {
+      if (err) {
+        if (!streamErrors.has(stream)) streamErrors.set(stream, err);
+        done(err);
+      }
+    });
+    if (ok) done();
+    else stream.once('drain', onDrain);
   });
 }
 
