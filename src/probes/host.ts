@@ -7,36 +7,19 @@ import {
   PROTOCOL_SSL,
   negRspFlagNames,
 } from '../../protocol/negotiation.js';
-import type { ConnectionAnswer } from '../../protocol/connection.js';
-import { analyzeCertificate } from '../analysis/certificate.js';
 import { Budget, now, since } from '../transport/clock.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import { RdpConnection } from '../transport/rdp-connection.js';
 import { TLS_VERSIONS, type TlsRange } from '../transport/tls.js';
-import {
-  PROTOCOL_KEYS,
-  RECORD_SCHEMA_VERSION,
-  TLS_VERSION_KEYS,
-  type CertificateInfo,
-  type CredsspResult,
-  type EncryptionMethod,
-  type Failure,
-  type ProbeRecord,
-  type ProtocolKey,
-  type ProtocolResult,
-  type RdpSecurityResult,
-  type Status,
-  type Timings,
-  type TlsAttempt,
-  type TlsResult,
-  type TlsVersionKey,
-} from '../record.js';
-import { credsspStep } from './credssp.js';
+import { TLS_VERSION_KEYS, type ProbeRecord, type ProtocolKey, type Status, type TlsAttempt, type TlsResult, type TlsVersionKey } from '../record.js';
+import { assemble } from './assemble.js';
+import { continueLikeAClient } from './client-path.js';
 import { toFailure } from './failure.js';
+import { HostState } from './host-state.js';
 import { negotiate, protocolResult, selectedKey } from './negotiation.js';
-import { ENCRYPTION_METHOD_KEYS, mcsStep, rdpSecurityResult, type McsOutcome } from './rdp-security.js';
-import { tlsStep, type PeerCert } from './tls-step.js';
+import { ENCRYPTION_METHOD_KEYS, mcsStep } from './rdp-security.js';
+import { tlsStep } from './tls-step.js';
 
 /**
  * What `rdprobe scan` asks of one host, and the limits it must keep. Windows logs and throttles hosts that open
@@ -98,22 +81,7 @@ export const PROBE_REQUESTS: Record<ProtocolKey, number> = {
   rdsaad: PROTOCOL_RDSAAD,
 };
 
-const ANY_TLS: TlsRange = { min: 'TLSv1', max: 'TLSv1.3' };
 const only = (v: TlsVersionKey): TlsRange => ({ min: TLS_VERSIONS[v], max: TLS_VERSIONS[v] });
-
-/** Mutable state of one host's probe; turned into the record at the end. */
-class HostState {
-  connections = 0;
-  protocols: Partial<Record<ProtocolKey, ProtocolResult>> = {};
-  tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt & { via: TlsResult['via'] }>> = {};
-  certs: PeerCert[] = [];
-  clientTls: { version: string; cipher: string } | null = null;
-  credssp: CredsspResult | null = null;
-  mcs: { outcome: McsOutcome; method: EncryptionMethod | 'all' }[] = [];
-  clientFailure: Failure | null = null;
-  serverFlags: string[] | null = null;
-  timings: Omit<Timings, 'total'> = { dns: null, tcp: null, x224: null, tls: null, credssp: null, mcs: null };
-}
 
 export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeRecord> {
   const started = now();
@@ -288,127 +256,4 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
   return finish('ok', addr);
 }
 
-/**
- * After the modern client's Connection Confirm, do what that client would do next, one step further each
- * time: TLS, then CredSSP for HYBRID/HYBRID_EX; MCS Connect for Standard RDP Security. The first step that
- * fails is the record's `failure`.
- */
-async function continueLikeAClient(conn: RdpConnection, answer: ConnectionAnswer, st: HostState, opts: ProbeOptions, budget: Budget): Promise<void> {
-  if (answer.type === 'failure') {
-    st.clientFailure = { stage: 'negotiation', reason: st.protocols.hybrid_ex!.failure_code!, detail: 'the server refused SSL|HYBRID|HYBRID_EX, the request a modern client sends' };
-    return;
-  }
-  if (answer.type === 'disconnect') {
-    st.clientFailure = { stage: 'negotiation', reason: 'disconnect', detail: st.protocols.hybrid_ex!.detail };
-    return;
-  }
-  const selected = selectedKey(answer);
-  if (selected === 'ssl' || selected === 'hybrid' || selected === 'hybrid_ex') {
-    const nla = selected !== 'ssl';
-    const t0 = now();
-    const r = await tlsStep(conn, ANY_TLS, budget, nla && opts.credssp);
-    st.timings.tls = since(t0);
-    if (r.cert) st.certs.unshift(r.cert);
-    if (!r.attempt.accepted) {
-      const ref = r.attempt.refusal!;
-      st.clientFailure = { stage: 'tls', reason: ref.kind, detail: ref.alert_description ? `alert ${ref.alert} ${ref.alert_description}` : ref.detail };
-      return;
-    }
-    st.clientTls = { version: r.version ?? 'unknown', cipher: r.attempt.cipher ?? 'unknown' };
-    if (r.socket) {
-      const c0 = now();
-      const c = await credsspStep(r.socket, budget);
-      st.timings.credssp = since(c0);
-      st.credssp = c.result;
-      if (c.failure) st.clientFailure = c.failure;
-    }
-    return;
-  }
-  if (selected === 'rdp') {
-    if (!opts.rdpSecurity) return;
-    const m0 = now();
-    const outcome = await mcsStep(conn, PROTOCOL_RDP, ENCRYPTION_METHOD_KEYS, budget);
-    st.timings.mcs = since(m0);
-    st.mcs.push({ outcome, method: 'all' });
-    if (!outcome.ok) st.clientFailure = outcome.failure;
-    return;
-  }
-  st.clientFailure = { stage: 'negotiation', reason: 'protocol_mismatch', detail: `the server selected ${selected}, which was not requested` };
-}
-
-/** nla_required: every non-CredSSP request refused and a CredSSP one accepted; null while unknown. */
-export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): boolean | null {
-  const nonCredssp = [p.rdp, p.ssl, p.rdstls, p.rdsaad];
-  if (nonCredssp.some((x) => x?.supported === true)) return false;
-  const credsspOk = p.hybrid?.supported === true || p.hybrid_ex?.supported === true;
-  // Everything refused (a broken server) says nothing about NLA: null, not false.
-  return p.rdp?.supported === false && p.ssl?.supported === false && credsspOk ? true : null;
-}
-
-async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint): Promise<ProbeRecord> {
-  const measured = Object.keys(st.protocols).length > 0;
-  const protocols = measured
-    ? (Object.fromEntries(
-        PROTOCOL_KEYS.map((k) => [
-          k,
-          st.protocols[k] ?? { requested: [], supported: null, response: 'error', selected: null, failure_code: null, flags: [], detail: 'not tested: the client-like connection failed first' },
-        ]),
-      ) as Record<ProtocolKey, ProtocolResult>)
-    : null;
-  if (protocols && status !== 'ok') {
-    // Only the client-like connection ran; the other protocols were never asked.
-    for (const k of PROTOCOL_KEYS) if (!st.protocols[k]) protocols[k] = { ...protocols[k], detail: 'not tested' };
-  }
-
-  let tls: TlsResult | null = null;
-  const anyTls = Object.keys(st.tlsAttempts).length > 0 || st.clientTls !== null;
-  if (anyTls) {
-    const attempts = Object.fromEntries(
-      TLS_VERSION_KEYS.map((v) => {
-        const a = st.tlsAttempts[v];
-        return [v, a ? { accepted: a.accepted, cipher: a.cipher, refusal: a.refusal } : { accepted: null, cipher: null, refusal: null }];
-      }),
-    ) as Record<TlsVersionKey, TlsAttempt>;
-    const via = (TLS_VERSION_KEYS.map((v) => st.tlsAttempts[v]?.via).find((x) => x) ?? null) as TlsResult['via'];
-    tls = {
-      via,
-      versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v].accepted])) as Record<TlsVersionKey, boolean | null>,
-      attempts,
-      cipher: st.clientTls?.cipher ?? [...TLS_VERSION_KEYS].reverse().map((v) => attempts[v].cipher).find((c) => c) ?? null,
-      negotiated_version: st.clientTls?.version ?? null,
-    };
-  }
-
-  let certificate: CertificateInfo | null = null;
-  const cert = st.certs[0];
-  if (cert) {
-    try {
-      certificate = await analyzeCertificate(cert.der, cert.chainLength, scannedAt);
-    } catch {
-      certificate = null; // an unparseable certificate is a finding for later issues, not a crash
-    }
-  }
-
-  const rdpSecurity: RdpSecurityResult | null = protocols?.rdp.supported || st.mcs.length > 0 ? await rdpSecurityResult(st.mcs, scannedAt) : null;
-
-  return {
-    schema_version: RECORD_SCHEMA_VERSION,
-    target: t.target,
-    host: t.host,
-    address,
-    port: t.port,
-    scanned_at: scannedAt.toISOString(),
-    status,
-    failure: st.clientFailure,
-    protocols,
-    nla_required: protocols ? nlaRequired(protocols) : null,
-    server_flags: st.serverFlags ?? [],
-    tls,
-    certificate,
-    credssp: st.credssp,
-    rdp_security: rdpSecurity,
-    timings_ms: { total: since(started), ...st.timings },
-    connections: st.connections,
-    findings: [],
-  };
-}
+export { nlaRequired } from './assemble.js';

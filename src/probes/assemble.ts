@@ -1,0 +1,96 @@
+import { analyzeCertificate } from '../analysis/certificate.js';
+import { since } from '../transport/clock.js';
+import {
+  PROTOCOL_KEYS,
+  RECORD_SCHEMA_VERSION,
+  TLS_VERSION_KEYS,
+  type CertificateInfo,
+  type ProbeRecord,
+  type ProtocolKey,
+  type ProtocolResult,
+  type RdpSecurityResult,
+  type Status,
+  type TlsAttempt,
+  type TlsResult,
+  type TlsVersionKey,
+} from '../record.js';
+import type { HostState } from './host-state.js';
+import type { HostTarget } from './host.js';
+import { rdpSecurityResult } from './rdp-security.js';
+
+/** nla_required: every non-CredSSP request refused and a CredSSP one accepted; null while unknown. */
+export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): boolean | null {
+  const nonCredssp = [p.rdp, p.ssl, p.rdstls, p.rdsaad];
+  if (nonCredssp.some((x) => x?.supported === true)) return false;
+  const credsspOk = p.hybrid?.supported === true || p.hybrid_ex?.supported === true;
+  // Everything refused (a broken server) says nothing about NLA: null, not false.
+  return p.rdp?.supported === false && p.ssl?.supported === false && credsspOk ? true : null;
+}
+
+export async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint): Promise<ProbeRecord> {
+  const measured = Object.keys(st.protocols).length > 0;
+  const protocols = measured
+    ? (Object.fromEntries(
+        PROTOCOL_KEYS.map((k) => [
+          k,
+          st.protocols[k] ?? { requested: [], supported: null, response: 'error', selected: null, failure_code: null, flags: [], detail: 'not tested: the client-like connection failed first' },
+        ]),
+      ) as Record<ProtocolKey, ProtocolResult>)
+    : null;
+  if (protocols && status !== 'ok') {
+    // Only the client-like connection ran; the other protocols were never asked.
+    for (const k of PROTOCOL_KEYS) if (!st.protocols[k]) protocols[k] = { ...protocols[k], detail: 'not tested' };
+  }
+
+  let tls: TlsResult | null = null;
+  const anyTls = Object.keys(st.tlsAttempts).length > 0 || st.clientTls !== null;
+  if (anyTls) {
+    const attempts = Object.fromEntries(
+      TLS_VERSION_KEYS.map((v) => {
+        const a = st.tlsAttempts[v];
+        return [v, a ? { accepted: a.accepted, cipher: a.cipher, refusal: a.refusal } : { accepted: null, cipher: null, refusal: null }];
+      }),
+    ) as Record<TlsVersionKey, TlsAttempt>;
+    const via = (TLS_VERSION_KEYS.map((v) => st.tlsAttempts[v]?.via).find((x) => x) ?? null) as TlsResult['via'];
+    tls = {
+      via,
+      versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v].accepted])) as Record<TlsVersionKey, boolean | null>,
+      attempts,
+      cipher: st.clientTls?.cipher ?? [...TLS_VERSION_KEYS].reverse().map((v) => attempts[v].cipher).find((c) => c) ?? null,
+      negotiated_version: st.clientTls?.version ?? null,
+    };
+  }
+
+  let certificate: CertificateInfo | null = null;
+  const cert = st.certs[0];
+  if (cert) {
+    try {
+      certificate = await analyzeCertificate(cert.der, cert.chainLength, scannedAt);
+    } catch {
+      certificate = null; // an unparseable certificate is a finding for later issues, not a crash
+    }
+  }
+
+  const rdpSecurity: RdpSecurityResult | null = protocols?.rdp.supported || st.mcs.length > 0 ? await rdpSecurityResult(st.mcs, scannedAt) : null;
+
+  return {
+    schema_version: RECORD_SCHEMA_VERSION,
+    target: t.target,
+    host: t.host,
+    address,
+    port: t.port,
+    scanned_at: scannedAt.toISOString(),
+    status,
+    failure: st.clientFailure,
+    protocols,
+    nla_required: protocols ? nlaRequired(protocols) : null,
+    server_flags: st.serverFlags ?? [],
+    tls,
+    certificate,
+    credssp: st.credssp,
+    rdp_security: rdpSecurity,
+    timings_ms: { total: since(started), ...st.timings },
+    connections: st.connections,
+    findings: [],
+  };
+}

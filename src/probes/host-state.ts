@@ -1,0 +1,17 @@
+import type { CredsspResult, EncryptionMethod, Failure, ProtocolKey, ProtocolResult, Timings, TlsAttempt, TlsResult, TlsVersionKey } from '../record.js';
+import type { McsOutcome } from './rdp-security.js';
+import type { PeerCert } from './tls-step.js';
+
+/** Mutable state of one host's probe; turned into the record at the end. */
+export class HostState {
+  connections = 0;
+  protocols: Partial<Record<ProtocolKey, ProtocolResult>> = {};
+  tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt & { via: TlsResult['via'] }>> = {};
+  certs: PeerCert[] = [];
+  clientTls: { version: string; cipher: string } | null = null;
+  credssp: CredsspResult | null = null;
+  mcs: { outcome: McsOutcome; method: EncryptionMethod | 'all' }[] = [];
+  clientFailure: Failure | null = null;
+  serverFlags: string[] | null = null;
+  timings: Omit<Timings, 'total'> = { dns: null, tcp: null, x224: null, tls: null, credssp: null, mcs: null };
+}
