@@ -14,7 +14,7 @@ import {
   type Severity,
   type Status,
 } from '../record.js';
-import { bySeverityDesc, writeChunk } from './common.js';
+import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
@@ -183,7 +183,12 @@ export function renderHost(r: ProbeRecord, color = false): string {
   if (r.findings.length === 0) lines.push(labelled('findings', 'none'));
   else {
     lines.push(labelled('findings', String(r.findings.length)));
-    for (const f of bySeverityDesc(r.findings)) lines.push(findingLine(f));
+    for (const f of bySeverityDesc(r.findings)) {
+      lines.push(findingLine(f));
+      // The most probable cause under everything that needs action: the first thing to look at on the server.
+      const cause = f.causes[0];
+      if (cause && atLeast(f.severity, 'medium')) lines.push([{ text: `             ${cause.certainty}: ` }, { text: t(cause.text) }]);
+    }
   }
   return `${lines.map((l) => renderLine(l, color)).join('\n')}\n\n`;
 }
@@ -202,7 +207,10 @@ export function renderSummary(s: ScanSummary, color = false): string {
     labelled('findings', counts([...SEVERITIES].reverse(), s.findings_by_severity)),
   ];
   const top = Object.entries(s.findings_by_id).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  if (top.length > 0) lines.push(labelled('top ids', top.map(([id, n]) => `${t(id)} ${n}`).join(', ')));
+  if (top.length > 0) {
+    lines.push(labelled('top ids', top.map(([id, n]) => `${t(id)} ${n}`).join(', ')));
+    lines.push(labelled('next', 'rdprobe explain <id>: causes, server events to look for, checks and fixes'));
+  }
   return `${lines.map((l) => renderLine(l, color)).join('\n')}\n`;
 }
 
