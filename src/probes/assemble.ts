@@ -71,7 +71,8 @@ export async function assemble(t: HostTarget, address: string | null, status: St
     }
   }
 
-  const rdpSecurity: RdpSecurityResult | null = protocols?.rdp.supported || st.mcs.length > 0 ? await rdpSecurityResult(st.mcs, scannedAt) : null;
+  // Null when nothing was measured: PROTOCOL_RDP refused, or the check skipped (--no-rdp-security).
+  const rdpSecurity: RdpSecurityResult | null = st.mcs.length > 0 ? await rdpSecurityResult(st.mcs, scannedAt) : null;
 
   return {
     schema_version: RECORD_SCHEMA_VERSION,

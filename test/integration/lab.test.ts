@@ -219,6 +219,19 @@ describe.runIf(LAB)('rdprobe scan against the lab', () => {
     });
   });
 
+  it('--no-credssp skips the CredSSP step (and --no-rdp-security the MCS one)', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'scan', '127.0.20.1', '127.0.10.5', '-f', 'ndjson', '--no-credssp', '--no-rdp-security', '--timeout', '2']);
+    const byHost = new Map(stdout.trim().split('\n').map((l) => JSON.parse(l) as ProbeRecord).map((r) => [r.host, r]));
+    const nla = byHost.get('127.0.20.1')!;
+    expect(nla.credssp).toBeNull();
+    expect(nla.nla_required).toBe(true);
+    expect(nla.certificate).not.toBeNull();
+    const rdp = byHost.get('127.0.10.5')!;
+    expect(rdp.protocols!.rdp.supported).toBe(true);
+    expect(rdp.rdp_security).toBeNull();
+    expect(rdp.connections).toBe(6);
+  });
+
   it('FreeRDP with every security (127.0.20.2): rdp, ssl and hybrid; Standard Security without encryption', () => {
     const r = rec('127.0.20.2');
     expect(supported(r)).toEqual({ rdp: true, ssl: true, hybrid: true, rdstls: false, hybrid_ex: false, rdsaad: false });
