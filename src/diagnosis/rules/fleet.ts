@@ -14,6 +14,10 @@ const machineAt = (r: ProbeRecord): string => (r.address ?? r.host).toLowerCase(
 
 const describe = (r: ProbeRecord): string => (r.address !== null && r.address !== r.host ? `${recordKey(r)} (${r.address})` : recordKey(r));
 
+/** The other hosts of a group, at most 10 named (a cloned fleet can be thousands of hosts). */
+const listOthers = (others: readonly ProbeRecord[]): string =>
+  others.slice(0, 10).map(describe).join(', ') + (others.length > 10 ? ` (and ${others.length - 10} more)` : '');
+
 export type FleetHit = RuleHit & { key: string };
 
 /**
@@ -57,7 +61,7 @@ export function certDuplicate(records: readonly ProbeRecord[]): FleetHit[] {
         evidence: [
           show('certificate.sha1_fingerprint', sha1),
           show('certificate.self_signed', r.certificate?.self_signed ?? null),
-          `same certificate on: ${others.map(describe).join(', ')}`,
+          `same certificate on: ${listOthers(others)}`,
         ],
         causes: allSelfSigned
           ? rankCauses(entry, [['clone', 'likely']], ['shared_cert'])
@@ -77,7 +81,7 @@ export function netbiosDuplicate(records: readonly ProbeRecord[]): FleetHit[] {
       id: 'netbios_duplicate',
       evidence: [
         show('credssp.ntlm.netbios_computer', r.credssp?.ntlm?.netbios_computer ?? name),
-        `same NetBIOS name at: ${others.map(describe).join(', ')}`,
+        `same NetBIOS name at: ${listOthers(others)}`,
       ],
     }),
   );
