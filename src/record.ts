@@ -22,7 +22,8 @@ export type Stage = 'dns' | 'tcp' | 'x224' | 'negotiation' | 'tls' | 'credssp' |
  *  tls: alert | reset | closed | timeout | error
  *  credssp / mcs: timeout | closed | reset | malformed | server_error | too_large
  *  dns: not_found | error
- *  any stage: deadline (the host deadline ran out while in this stage)
+ *  any stage: deadline (the host deadline ran out while in this stage), connection_budget (the check would have
+ *  needed a 13th connection to this host, and was not made)
  */
 export interface Failure {
   stage: Stage;
@@ -75,8 +76,9 @@ export type TlsVersionKey = (typeof TLS_VERSION_KEYS)[number];
 export interface TlsRefusal {
   /** alert: the server sent a TLS alert; reset / closed / timeout: the transport ended; version_mismatch: the
    * server answered with another version than the only one offered; malformed: the answer was not TLS;
+   * deadline: the host deadline ran out first (the version then counts as not measured: accepted null);
    * error: anything else (see detail). */
-  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'version_mismatch' | 'malformed' | 'error';
+  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'deadline' | 'version_mismatch' | 'malformed' | 'error';
   /** TLS alert number (RFC 8446 6) when kind is alert. */
   alert: number | null;
   /** Alert description name, e.g. handshake_failure. */

@@ -56,7 +56,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               ...DEFAULT_PROBE_OPTIONS,
               timeoutMs: parseDuration('timeout', o.timeout),
               hostTimeoutMs: parseDuration('host-timeout', o['host-timeout']),
-              cookie: (o.cookie as string) === '' ? null : (o.cookie as string),
+              cookie: cookie(o.cookie),
               credssp: o.credssp as boolean,
               rdpSecurity: o['rdp-security'] as boolean,
               tlsVersions: o['tls-versions'] as boolean,
@@ -201,6 +201,14 @@ function oneLine(message: string): string {
     .map((l) => l.trim())
     .filter(Boolean)
     .join(' ');
+}
+
+/** The mstshash cookie goes into a CRLF-terminated ASCII line of the X.224 request: printable ASCII, short. */
+function cookie(v: unknown): string | null {
+  const s = String(v ?? '');
+  if (s === '') return null;
+  if (!/^[\x20-\x7e]+$/.test(s) || s.length > 64) throw new CliError(`--cookie: expected up to 64 printable ASCII characters, got "${s.slice(0, 20)}${s.length > 20 ? '...' : ''}"`);
+  return s;
 }
 
 function wrapTargetError<T>(fn: () => T): T {

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { diagnose, type DiagnoseOptions } from '../diagnosis/index.js';
 import { createSink, SummaryCounter, type OutputFormat } from '../output/index.js';
 import { evaluatePolicy, gateExitCode, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
-import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from '../probes/host.js';
+import type { ProbeOptions } from '../probes/host.js';
 import type { Finding, ProbeRecord, Severity } from '../record.js';
 import { FleetIndex } from '../scan/fleet.js';
 import { runScan } from '../scan/runner.js';
@@ -153,7 +153,11 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
       signal: controller.signal,
       skip: done ? (t) => done.has(doneKey(t.host, t.port)) : undefined,
       onRecord: async (r) => {
-        r.findings = [...diagnose(r, diagOpts), ...fleet.add(r), ...(policy ? evaluatePolicy(r, policy) : [])];
+        try {
+          r.findings = [...diagnose(r, diagOpts), ...fleet.add(r), ...(policy ? evaluatePolicy(r, policy) : [])];
+        } catch (e) {
+          throw new CliError(`internal error while diagnosing ${r.target}: ${(e as Error).message}`, EXIT.RUNTIME);
+        }
         if (gateExitCode([r], failOn, { policy: policy !== null }) !== 0) gate = EXIT.GATE_FAILED;
         counter.add(r);
         progress.add(r.status);
@@ -164,15 +168,18 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
     });
   } catch (e) {
     // The runner stops on the first failed write (disk full, closed pipe); records written so far are whole.
-    const err = e as NodeJS.ErrnoException;
-    throw new CliError(`cannot write the output${a.output ? ` to ${a.output}` : ''}: ${err.code ?? err.message}`, EXIT.RUNTIME);
+    throw e instanceof CliError ? e : writeFailed(e, a.output);
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();
   }
   const summary = { ...counter.result(), interrupted: result.interrupted };
-  await sink.end(summary);
-  if (file) await new Promise<void>((res) => file!.end(() => res()));
+  try {
+    await sink.end(summary);
+    if (file) await new Promise<void>((res, rej) => file!.end((err?: Error | null) => (err ? rej(err) : res())));
+  } catch (e) {
+    throw writeFailed(e, a.output);
+  }
 
   if (baseline && kept && diffModule) {
     const { diffScans, diffExitCode, formatDiffTable } = diffModule;
@@ -185,4 +192,7 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
   return gate;
 }
 
-export const defaultProbe = DEFAULT_PROBE_OPTIONS;
+function writeFailed(e: unknown, output: string | undefined): CliError {
+  const err = e as NodeJS.ErrnoException;
+  return new CliError(`cannot write the output${output ? ` to ${output}` : ''}: ${err.code ?? err.message}`, EXIT.RUNTIME);
+}

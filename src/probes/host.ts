@@ -85,10 +85,19 @@ const only = (v: TlsVersionKey): TlsRange => ({ min: TLS_VERSIONS[v], max: TLS_V
 
 export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeRecord> {
   const started = now();
-  const clock = deps.clock ?? (() => new Date());
-  const scannedAt = clock();
-  const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
+  const scannedAt = (deps.clock ?? (() => new Date()))();
   const st = new HostState();
+  try {
+    return await probe(t, opts, deps, st, started, scannedAt);
+  } catch (e) {
+    // A bug of rdprobe's must cost one host, not the scan: the host gets an `error` record that says so.
+    st.clientFailure = toFailure('x224', e);
+    return assemble(t, t.address, 'error', st, scannedAt, started);
+  }
+}
+
+async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: HostState, started: bigint, scannedAt: Date): Promise<ProbeRecord> {
+  const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
   const finish = (status: Status, address: string | null) => assemble(t, address, status, st, scannedAt, started);
 
   // dns
@@ -109,7 +118,8 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
   /** Opens one counted connection inside the host's connection limit; the body owns closing it. */
   const withConnection = <T>(body: (conn: RdpConnection) => Promise<T>, onConnectError: (e: unknown) => T): Promise<T> =>
     deps.connectionSlot(async () => {
-      if (st.connections >= MAX_CONNECTIONS || budget.expired()) return onConnectError(new TransportError('deadline', 'connection budget of this host used up'));
+      if (st.connections >= MAX_CONNECTIONS) return onConnectError(new TransportError('connection_budget', `this check would need connection ${MAX_CONNECTIONS + 1} to the host`));
+      if (budget.expired()) return onConnectError(new TransportError('deadline', 'host deadline reached before connecting'));
       st.connections++;
       let conn: RdpConnection;
       try {
@@ -149,7 +159,13 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
       release(false);
       return 'unreachable' as const;
     },
-  );
+  ).catch((e: unknown) => {
+    // Nothing in the path should throw (every step returns its failure); if something does, it is rdprobe's bug,
+    // and it still becomes this host's result instead of costing the scan.
+    st.clientFailure ??= toFailure('x224', e);
+    release(false);
+    return 'error' as const;
+  });
   if (!(await negotiated)) return finish(await clientPath, addr);
 
   // Then every other protocol on its own connection, while the client path goes on. Each dependent check starts

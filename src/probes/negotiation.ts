@@ -21,8 +21,8 @@ export type Negotiated =
   | { ok: false; failure: Failure; response: NegotiationResponse };
 
 export async function negotiate(conn: RdpConnection, requested: number, cookie: string | null, budget: Budget): Promise<Negotiated> {
-  conn.send(buildConnectionRequest(requested, cookie));
   try {
+    conn.send(buildConnectionRequest(requested, cookie));
     const packet = await conn.readTpkt(budget, 'X.224 Connection Confirm');
     return { ok: true, answer: parseConnectionAnswer(packet) };
   } catch (err) {

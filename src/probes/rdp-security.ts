@@ -79,8 +79,8 @@ export async function rdpSecurityResult(entries: { outcome: McsOutcome; method: 
     if (method === 'all') continue;
     if (outcome.ok) tested[method] = outcome.facts.encryptionMethod === METHOD_FLAGS[method];
     // A server that hangs up or answers with an MCS error when offered only this method has refused it;
-    // a timeout or a TCP failure says nothing about the method.
-    else if (['closed', 'reset', 'server_error', 'malformed'].includes(outcome.failure.reason) && outcome.failure.stage === 'mcs') tested[method] = false;
+    // a timeout, a TCP failure or an answer our decoder rejected says nothing about the method.
+    else if (['closed', 'reset', 'server_error'].includes(outcome.failure.reason) && outcome.failure.stage === 'mcs') tested[method] = false;
   }
   const ok = entries.filter((e) => e.outcome.ok).sort((a, b) => (a.method === 'all' ? -1 : b.method === 'all' ? 1 : 0));
   const best = ok[0]?.outcome.ok ? ok[0].outcome.facts : null;

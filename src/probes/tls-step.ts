@@ -25,7 +25,9 @@ export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budg
   const outcome = await startTls(conn.handOverForTls(), range, budget);
   if (!outcome.ok) {
     conn.destroy();
-    return { attempt: { accepted: false, cipher: null, refusal: outcome.refusal }, version: null, cert: null, socket: null, ms: outcome.ms };
+    // Cut off by the host deadline: not a refusal, just not measured.
+    const accepted = outcome.refusal.kind === 'deadline' ? null : false;
+    return { attempt: { accepted, cipher: null, refusal: outcome.refusal }, version: null, cert: null, socket: null, ms: outcome.ms };
   }
   const s = outcome.socket;
   const cert = peerCert(s);

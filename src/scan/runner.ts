@@ -86,12 +86,14 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       await writeChain;
     });
     inFlight.add(job);
-    void job.finally(() => {
-      inFlight.delete(job);
-      const w = wake;
-      wake = null;
-      w?.();
-    });
+    void job
+      .finally(() => {
+        inFlight.delete(job);
+        const w = wake;
+        wake = null;
+        w?.();
+      })
+      .catch(() => {}); // probeHost never rejects and write errors travel through writeChain: nothing to lose here
   }
   await Promise.all(inFlight);
   await writeChain;

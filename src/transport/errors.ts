@@ -11,6 +11,8 @@ export type TransportErrorKind =
   | 'closed'
   | 'reset'
   | 'too_large'
+  /** The probe's per-host connection budget (MAX_CONNECTIONS) is spent: the check was not made. */
+  | 'connection_budget'
   | 'error';
 
 export class TransportError extends Error {

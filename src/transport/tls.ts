@@ -52,7 +52,7 @@ export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promi
     const timer = setTimeout(() => {
       finish({
         ok: false,
-        refusal: { kind: 'timeout', alert: null, alert_description: null, detail: `${byDeadline ? 'host deadline' : 'no TLS handshake'} within ${ms} ms` },
+        refusal: { kind: byDeadline ? 'deadline' : 'timeout', alert: null, alert_description: null, detail: `${byDeadline ? 'host deadline reached' : 'no TLS handshake'} within ${ms} ms` },
         ms: Date.now() - started,
       });
     }, ms);

@@ -42,6 +42,8 @@ describe.concurrent('scan: input errors exit 2 with one "rdprobe:" line', () => 
     ['bad --timeout', ['--timeout', 'abc', '127.0.81.1'], /--timeout/],
     ['zero --timeout', ['--timeout', '0', '127.0.81.1'], /--timeout/],
     ['bad --host-timeout', ['--host-timeout', '5x', '127.0.81.1'], /--host-timeout/],
+    ['non-ASCII --cookie (it goes into the X.224 request line)', ['--cookie', 'é', '127.0.81.1'], /--cookie/],
+    ['overlong --cookie', ['--cookie', 'x'.repeat(300), '127.0.81.1'], /--cookie/],
     ['bad --concurrency', ['--concurrency', '0', '127.0.81.1'], /--concurrency/],
     ['bad --format', ['-f', 'xml', '127.0.81.1'], /format|xml/i],
     ['bad exclude', ['127.0.81.1', '--exclude', '10.0.0.0/40'], /10\.0\.0\.0\/40/],
@@ -54,6 +56,10 @@ describe.concurrent('scan: input errors exit 2 with one "rdprobe:" line', () => 
 
   it('an unknown command is a usage error too', async () => {
     expectUsageError(await runCli(['scna', '127.0.81.1'], { timeoutMs: 30_000 }));
+  });
+
+  it('a sub-millisecond --timeout is refused: it would round to nothing and make every host a timeout', async () => {
+    expectUsageError(await runCli(['scan', '--timeout', '0.4ms', '127.0.81.1'], { timeoutMs: 30_000 }), /--timeout: 0\.4ms is out of range \(10 ms to 1 hour\)/);
   });
 
   it('empty standard input with "-" is "no targets"', async () => {

@@ -132,3 +132,18 @@ describe('nlaRequired', () => {
     expect(nlaRequired({ rdp: p(null), ssl: p(false), hybrid: p(true) })).toBeNull();
   });
 });
+
+describe('probeHost never throws', () => {
+  it('a dialer that throws something unexpected after the first answer still yields a record', async () => {
+    let n = 0;
+    const { dialer: inner } = fakeServer(() => confirm(encodeRdpNegRsp({ flags: 0, selectedProtocol: 0 })));
+    const dialer: Dialer = async (...a) => {
+      if (++n > 1) throw new TypeError('a bug in a dialer');
+      return inner(...a);
+    };
+    const r = await probeHost(target, opts, deps(dialer));
+    expect(r.status).toBe('ok');
+    // The other protocols could not be asked: not measured, never invented.
+    expect(r.protocols!.ssl.supported).toBeNull();
+  });
+});
