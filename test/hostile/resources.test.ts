@@ -137,7 +137,7 @@ describe('resource check', () => {
  * patching a copy of dist/; 196 MB/8.6 s vs 123 MB/4.8 s). Counted here deterministically (no timing, no RSS):
  * the reactions attached per target must not scale with the concurrency.
  */
-describe('runScan backpressure cost (bug report: src/scan/runner.ts runScan)', () => {
+describe('runScan backpressure cost (regression: Promise.race over every in-flight host)', () => {
   it('attaches O(1) waits per target, not O(concurrency)', async () => {
     const { vi } = await import('vitest');
     const { runScan } = await import('../../src/scan/runner.js');
