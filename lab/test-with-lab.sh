@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 [ -f dist/src/cli/main.js ] || npm run build
+npm run --silent typecheck   # the tests too: vitest strips types without checking them
 was_running=0
 bash lab/lab.sh status 2>/dev/null | grep -q ' up' && was_running=1
 bash lab/lab.sh start

@@ -17,7 +17,7 @@ describe('IPv6 targets', () => {
     expect(r.code, r.stderr).toBe(0);
     const [rec] = parseNdjson(r.stdout);
     expect(rec).toMatchObject({ target: `[::1]:${srv.port}`, host: '::1', address: '::1', port: srv.port, status: 'ok' });
-    expect((rec!.protocols as Record<string, { failure_code: string }>).rdp.failure_code).toBe('HYBRID_REQUIRED_BY_SERVER');
+    expect((rec!.protocols as Record<string, { failure_code: string }>)['rdp']!.failure_code).toBe('HYBRID_REQUIRED_BY_SERVER');
     expect(srv.connections).toBeGreaterThanOrEqual(6);
   });
 
