@@ -28,7 +28,3 @@ export class DecodeError extends Error {
     super(`${layer}: ${reason} (offset ${offset})`);
   }
 }
-
-export function isDecodeError(e: unknown): e is DecodeError {
-  return e instanceof DecodeError;
-}

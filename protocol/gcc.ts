@@ -7,7 +7,6 @@ import {
   readPerNumberOfSets,
   readPerNumericString,
   readPerObjectIdentifier,
-  readPerOctetString,
   readPerPadding,
   readPerSelection,
   writePerChoice,

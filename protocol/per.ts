@@ -48,13 +48,6 @@ export function readPerNumberOfSets(r: Reader, field: string): number {
   return r.u8(`${field} number of sets`);
 }
 
-/** ENUMERATED with `count` root values (X.691 13): one octet holding the index. */
-export function readPerEnumerated(r: Reader, count: number, field: string): number {
-  const start = r.offset;
-  const v = r.u8(field);
-  if (v >= count) perFail(r, `${field}: enumerated value ${v} is outside 0..${count - 1}`, start);
-  return v;
-}
 
 /** Unconstrained INTEGER (X.691 12.2.6): length octet (1, 2 or 4 in GCC) then the big-endian value. */
 export function readPerInteger(r: Reader, field: string): number {
@@ -153,11 +146,6 @@ export function writePerSelection(w: Writer, v: number): void {
 
 export function writePerNumberOfSets(w: Writer, v: number): void {
   w.u8(v, 'number of sets');
-}
-
-export function writePerEnumerated(w: Writer, v: number, count: number): void {
-  if (v >= count) throw new RangeError(`enumerated ${v} outside 0..${count - 1}`);
-  w.u8(v, 'enumerated');
 }
 
 /** Unconstrained INTEGER in the fewest of 1, 2 or 4 octets. */

@@ -10,6 +10,8 @@ export const TPKT_VERSION = 0x03;
 export const TPKT_HEADER_LENGTH = 4;
 /** The length field is 16 bits, so a TPKT can never exceed this; anything claiming less than the header is broken. */
 export const TPKT_MAX_LENGTH = 0xffff;
+/** Reason prefix of the DecodeError for a first byte that is not TPKT: the peer is another service (probes map it to not_rdp). */
+export const NOT_TPKT_REASON = 'not a TPKT packet';
 
 export function encodeTpkt(payload: Uint8Array): Uint8Array {
   const total = payload.length + TPKT_HEADER_LENGTH;
@@ -24,7 +26,7 @@ export function encodeTpkt(payload: Uint8Array): Uint8Array {
  */
 export function tpktFrameLength(buf: Uint8Array): number | null {
   if (buf.length < 1) return null;
-  if (buf[0] !== TPKT_VERSION) throw new DecodeError('tpkt', 0, `not a TPKT packet: first byte 0x${buf[0]!.toString(16).padStart(2, '0')}, expected 0x03`);
+  if (buf[0] !== TPKT_VERSION) throw new DecodeError('tpkt', 0, `${NOT_TPKT_REASON}: first byte 0x${buf[0]!.toString(16).padStart(2, '0')}, expected 0x03`);
   if (buf.length < TPKT_HEADER_LENGTH) return null;
   const length = (buf[2]! << 8) | buf[3]!;
   if (length < TPKT_HEADER_LENGTH) throw new DecodeError('tpkt', 2, `TPKT length ${length} is shorter than its own 4-byte header`);
@@ -35,7 +37,7 @@ export function tpktFrameLength(buf: Uint8Array): number | null {
 export function decodeTpkt(buf: Uint8Array): Uint8Array {
   const r = new Reader(buf, 'tpkt');
   const version = r.u8('version');
-  if (version !== TPKT_VERSION) r.fail(`not a TPKT packet: version 0x${version.toString(16)}`, 0);
+  if (version !== TPKT_VERSION) r.fail(`${NOT_TPKT_REASON}: version 0x${version.toString(16)}`, 0);
   r.u8('reserved');
   const length = r.u16be('length');
   if (length < TPKT_HEADER_LENGTH) r.fail(`TPKT length ${length} is shorter than its own 4-byte header`, 2);

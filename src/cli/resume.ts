@@ -20,9 +20,7 @@ export async function readDoneKeys(path: string): Promise<Set<string>> {
     throw new CliError(`--resume: cannot read ${path}`);
   }
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNo = 0;
   for await (const line of rl) {
-    lineNo++;
     if (!line.trim()) continue;
     try {
       const r = JSON.parse(line) as { host?: unknown; port?: unknown };
@@ -31,7 +29,6 @@ export async function readDoneKeys(path: string): Promise<Set<string>> {
       // a partial line (interrupted write) or something else: the host is simply probed again
     }
   }
-  void lineNo;
   return keys;
 }
 

@@ -2,9 +2,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { diagnose, type DiagnoseOptions } from '../diagnosis/index.js';
 import { createSink, SummaryCounter, type OutputFormat } from '../output/index.js';
-import { evaluatePolicy, gateExitCode, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
+import { evaluatePolicy, gatePredicate, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
 import type { ProbeOptions } from '../probes/host.js';
-import type { Finding, ProbeRecord, Severity } from '../record.js';
+import type { ProbeRecord, Severity } from '../record.js';
 import { FleetIndex } from '../scan/fleet.js';
 import { runScan } from '../scan/runner.js';
 import { countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, type Shard } from '../targets/index.js';
@@ -118,8 +118,8 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
   // Reports (junit, sarif, github) mark as failures exactly what fails this run's gate; without a gate they
   // fall back to their documented default (high and above).
   const hasGate = policy !== null || a.failOn !== undefined;
-  const failing = hasGate ? (f: Finding) => gateExitCode([{ findings: [f] } as ProbeRecord], failOn, { policy: policy !== null }) !== 0 : undefined;
-  const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn, failing });
+  const failsGate = gatePredicate(failOn, { policy: policy !== null });
+  const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn, failing: hasGate ? failsGate : undefined });
   const counter = new SummaryCounter();
   const diagOpts: DiagnoseOptions = { certExpiryDays: a.certExpiryDays };
   const fleet = new FleetIndex(diagOpts);
@@ -158,7 +158,7 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
         } catch (e) {
           throw new CliError(`internal error while diagnosing ${r.target}: ${(e as Error).message}`, EXIT.RUNTIME);
         }
-        if (gateExitCode([r], failOn, { policy: policy !== null }) !== 0) gate = EXIT.GATE_FAILED;
+        if (r.findings.some(failsGate)) gate = EXIT.GATE_FAILED;
         counter.add(r);
         progress.add(r.status);
         if (toTerminal) progress.clear();

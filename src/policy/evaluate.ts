@@ -511,13 +511,13 @@ function severityRank(s: Severity): number {
  * so `--policy` alone fails exactly when a host violates the policy (or could not be checked against it).
  */
 export function gateExitCode(records: ProbeRecord[], failOn: Severity | 'none', opts: { policy?: boolean } = {}): 0 | 1 {
+  const fails = gatePredicate(failOn, opts);
+  return records.some((r) => r.findings.some(fails)) ? 1 : 0;
+}
+
+/** The gate as a predicate on one finding: what gateExitCode counts, and what reports mark as failures. */
+export function gatePredicate(failOn: Severity | 'none', opts: { policy?: boolean } = {}): (f: Finding) => boolean {
   const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
-  for (const r of records) {
-    for (const f of r.findings) {
-      if (severityRank(f.severity) >= threshold) return 1;
-      if (opts.policy && isPolicyFinding(f)) return 1;
-    }
-  }
-  return 0;
+  return (f) => severityRank(f.severity) >= threshold || (opts.policy === true && isPolicyFinding(f));
 }
 

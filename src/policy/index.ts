@@ -24,6 +24,7 @@ export {
 export {
   evaluatePolicy,
   gateExitCode,
+  gatePredicate,
   hostMatchSpecificity,
   isPolicyFinding,
   matchingOverrides,

@@ -33,27 +33,20 @@ export async function assemble(t: HostTarget, address: string | null, status: St
     ? (Object.fromEntries(
         PROTOCOL_KEYS.map((k) => [
           k,
-          st.protocols[k] ?? { requested: [], supported: null, response: 'error', selected: null, failure_code: null, flags: [], detail: 'not tested: the client-like connection failed first' },
+          // A protocol never asked (the client-like connection failed first, so nothing else was tried).
+          st.protocols[k] ?? { requested: [], supported: null, response: 'error', selected: null, failure_code: null, flags: [], detail: 'not tested' },
         ]),
       ) as Record<ProtocolKey, ProtocolResult>)
     : null;
-  if (protocols && status !== 'ok') {
-    // Only the client-like connection ran; the other protocols were never asked.
-    for (const k of PROTOCOL_KEYS) if (!st.protocols[k]) protocols[k] = { ...protocols[k], detail: 'not tested' };
-  }
 
   let tls: TlsResult | null = null;
   const anyTls = Object.keys(st.tlsAttempts).length > 0 || st.clientTls !== null;
   if (anyTls) {
     const attempts = Object.fromEntries(
-      TLS_VERSION_KEYS.map((v) => {
-        const a = st.tlsAttempts[v];
-        return [v, a ? { accepted: a.accepted, cipher: a.cipher, refusal: a.refusal } : { accepted: null, cipher: null, refusal: null }];
-      }),
+      TLS_VERSION_KEYS.map((v) => [v, st.tlsAttempts[v] ?? { accepted: null, cipher: null, refusal: null }]),
     ) as Record<TlsVersionKey, TlsAttempt>;
-    const via = (TLS_VERSION_KEYS.map((v) => st.tlsAttempts[v]?.via).find((x) => x) ?? null) as TlsResult['via'];
     tls = {
-      via,
+      via: st.tlsVia,
       versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v].accepted])) as Record<TlsVersionKey, boolean | null>,
       attempts,
       cipher: st.clientTls?.cipher ?? [...TLS_VERSION_KEYS].reverse().map((v) => attempts[v].cipher).find((c) => c) ?? null,

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { encodeTsRequest, decodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TOO_LARGE_REASON } from '../../protocol/credssp.js';
+import { encodeTsRequest, decodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TS_REQUEST_VERSION_MAX_KNOWN, TOO_LARGE_REASON } from '../../protocol/credssp.js';
 import { encodeNtlmNegotiate, decodeNtlmChallenge, challengeToInfo } from '../../protocol/ntlm.js';
 import { ntStatus } from '../../protocol/ntstatus.js';
 import { DecodeError } from '../../protocol/errors.js';
@@ -10,7 +10,7 @@ import type { CredsspResult, Failure } from '../record.js';
 import { toFailure } from './failure.js';
 
 /** The CredSSP version we offer ([MS-CSSP] 2.2.1: 6 is the current one, with the CVE-2018-0886 nonce). */
-export const CLIENT_CREDSSP_VERSION = 6;
+export const CLIENT_CREDSSP_VERSION = TS_REQUEST_VERSION_MAX_KNOWN;
 
 export interface CredsspStepResult {
   result: CredsspResult;

@@ -1,4 +1,5 @@
 import { DecodeError } from '../../protocol/errors.js';
+import { NOT_TPKT_REASON } from '../../protocol/tpkt.js';
 import { TransportError } from '../transport/errors.js';
 import type { Failure, Stage } from '../record.js';
 
@@ -11,7 +12,7 @@ export function toFailure(stage: Stage, err: unknown): Failure {
     return { stage, reason: err.kind === 'too_large' ? 'too_large' : err.kind, detail: err.detail };
   }
   if (err instanceof DecodeError) {
-    const notOurs = err.layer === 'tpkt' && err.offset === 0 && /not a TPKT/.test(err.reason);
+    const notOurs = err.layer === 'tpkt' && err.reason.startsWith(NOT_TPKT_REASON);
     return { stage, reason: notOurs ? 'not_tpkt' : 'malformed', detail: err.message };
   }
   const e = err as Error;

@@ -6,7 +6,9 @@ import type { PeerCert } from './tls-step.js';
 export class HostState {
   connections = 0;
   protocols: Partial<Record<ProtocolKey, ProtocolResult>> = {};
-  tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt & { via: TlsResult['via'] }>> = {};
+  /** The protocol the TLS version probes went over (ssl, else hybrid, else hybrid_ex). */
+  tlsVia: TlsResult['via'] = null;
+  tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt>> = {};
   certs: PeerCert[] = [];
   clientTls: { version: string; cipher: string } | null = null;
   credssp: CredsspResult | null = null;

@@ -17,7 +17,7 @@ import { assemble } from './assemble.js';
 import { continueLikeAClient } from './client-path.js';
 import { toFailure } from './failure.js';
 import { HostState } from './host-state.js';
-import { negotiate, protocolResult, selectedKey } from './negotiation.js';
+import { negotiate, protocolResult, selectedKey, unanswered } from './negotiation.js';
 import { ENCRYPTION_METHOD_KEYS, mcsStep } from './rdp-security.js';
 import { tlsStep } from './tls-step.js';
 
@@ -82,6 +82,8 @@ export const PROBE_REQUESTS: Record<ProtocolKey, number> = {
 };
 
 const only = (v: TlsVersionKey): TlsRange => ({ min: TLS_VERSIONS[v], max: TLS_VERSIONS[v] });
+/** A TLS version that could not be tried (the X.224 step before it broke): not measured, with why. */
+const notMeasured = (detail: string): TlsAttempt => ({ accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail } });
 
 export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeRecord> {
   const started = now();
@@ -182,8 +184,7 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
         if (then && st.protocols[key]!.supported) await then(conn);
       },
       (e) => {
-        const f = toFailure('tcp', e);
-        st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], { ok: false, failure: f, response: f.reason === 'refused' ? 'refused' : f.reason === 'timeout' || f.reason === 'deadline' ? 'timeout' : 'error' });
+        st.protocols[key] = protocolResult(key, PROBE_REQUESTS[key], unanswered(toFailure('tcp', e)));
       },
     ).finally(() => answered());
     return { answer, done };
@@ -219,6 +220,7 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
     }
     if (!via) return;
     const chosen = via;
+    st.tlsVia = chosen;
     const piggybacked: TlsVersionKey | null = chosen === 'hybrid_ex' ? null : 'tls1.2';
     await Promise.all(
       TLS_VERSION_KEYS.filter((v) => v !== piggybacked).map((v) =>
@@ -226,16 +228,16 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
           async (conn) => {
             const n = await negotiate(conn, PROBE_REQUESTS[chosen], opts.cookie, budget);
             if (!n.ok || selectedKey(n.answer) !== chosen) {
-              st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `X.224 step did not select ${chosen} this time` }, via: chosen };
+              st.tlsAttempts[v] = notMeasured(`X.224 step did not select ${chosen} this time`);
               return;
             }
             const r = await tlsStep(conn, only(v), budget, false);
-            st.tlsAttempts[v] = { ...r.attempt, via: chosen };
+            st.tlsAttempts[v] = r.attempt;
             if (r.cert) st.certs.push(r.cert);
           },
           (e) => {
             const f = toFailure('tcp', e);
-            st.tlsAttempts[v] = { accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail: `${f.reason}: ${f.detail ?? ''}` }, via: chosen };
+            st.tlsAttempts[v] = notMeasured(`${f.reason}: ${f.detail ?? ''}`);
           },
         ),
       ),
@@ -243,7 +245,7 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
     if (chosen !== 'hybrid_ex') {
       await (chosen === 'ssl' ? ssl.done : hybrid.done);
       const a = tls12[chosen];
-      if (a) st.tlsAttempts['tls1.2'] = { ...a, via: chosen };
+      if (a) st.tlsAttempts['tls1.2'] = a;
     }
   })();
 

@@ -1,6 +1,5 @@
 import { buildConnectionRequest, parseConnectionAnswer, type ConnectionAnswer } from '../../protocol/connection.js';
 import {
-  PROTOCOL_RDP,
   failureCodeName,
   negRspFlagNames,
   requestedProtocolNames,
@@ -30,15 +29,23 @@ export async function negotiate(conn: RdpConnection, requested: number, cookie: 
     if (err instanceof DecodeError && failure.reason === 'not_tpkt') {
       failure.detail = `not an RDP service: ${preview(conn.reader.peek(64))}`;
     }
-    const response: NegotiationResponse =
-      failure.reason === 'not_tpkt' ? 'not_tpkt'
-      : failure.reason === 'malformed' || failure.reason === 'too_large' ? 'malformed'
-      : failure.reason === 'timeout' || failure.reason === 'deadline' ? 'timeout'
-      : failure.reason === 'closed' ? 'closed'
-      : failure.reason === 'reset' ? 'reset'
-      : 'error';
-    return { ok: false, failure, response };
+    return unanswered(failure);
   }
+}
+
+/** A probe whose X.224 exchange broke (or whose connection never opened), with how it broke as the response. */
+export function unanswered(failure: Failure): Negotiated {
+  const RESPONSES: Record<string, NegotiationResponse> = {
+    refused: 'refused',
+    not_tpkt: 'not_tpkt',
+    malformed: 'malformed',
+    too_large: 'malformed',
+    timeout: 'timeout',
+    deadline: 'timeout',
+    closed: 'closed',
+    reset: 'reset',
+  };
+  return { ok: false, failure, response: RESPONSES[failure.reason] ?? 'error' };
 }
 
 /** The protocol a Connection Confirm selected, as a record key ('rdp' for an old server that ignored RDP_NEG_REQ). */
@@ -53,7 +60,7 @@ export function selectedKey(answer: ConnectionAnswer): string | null {
  * protocol under test: a failure code, or the server picking another protocol (xrdp in rdp mode selects RDP
  * for everything), is false. nmap gets this wrong by calling any Connection Confirm a success.
  */
-export function protocolResult(key: ProtocolKey, requested: number, n: Negotiated | { ok: false; failure: Failure; response: NegotiationResponse }): ProtocolResult {
+export function protocolResult(key: ProtocolKey, requested: number, n: Negotiated): ProtocolResult {
   const base: ProtocolResult = {
     requested: requestedProtocolNames(requested),
     supported: null,

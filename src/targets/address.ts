@@ -15,14 +15,7 @@ export class AddressSyntax extends Error {
   }
 }
 
-export const IPV4_BITS = 32;
-export const IPV6_BITS = 128;
 export const IPV4_MAX = (1n << 32n) - 1n;
-export const IPV6_MAX = (1n << 128n) - 1n;
-
-export function bitsOf(family: 4 | 6): number {
-  return family === 4 ? IPV4_BITS : IPV6_BITS;
-}
 
 /** True when `s` is made of digits and dots only: the user meant an IPv4 address, so it is parsed strictly. */
 export function looksLikeIPv4(s: string): boolean {
@@ -105,8 +98,6 @@ export function parseIPv6(s: string): bigint {
   return value;
 }
 
-const MAPPED_PREFIX = 0xffffn << 32n;
-
 export function formatIPv6(value: bigint): string {
   if (value >> 32n === 0xffffn) {
     return `::ffff:${formatIPv4(value & IPV4_MAX)}`;
@@ -136,11 +127,6 @@ export function formatIPv6(value: bigint): string {
       .join(':');
   if (bestStart === -1) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
-}
-
-/** True for ::ffff:0:0/96. */
-export function isIPv4Mapped(value: bigint): boolean {
-  return value >> 32n === MAPPED_PREFIX >> 32n;
 }
 
 export function formatAddress(family: 4 | 6, value: bigint, zone: string | null = null): string {

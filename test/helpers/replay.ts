@@ -2,7 +2,6 @@ import { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { fromHex } from '../../protocol/writer.js';
 import type { Dialer } from '../../src/transport/dialer.js';
-import { TransportError } from '../../src/transport/errors.js';
 
 /**
  * Replays recorded server answers (captures/*.json) through in-memory sockets, without the server.
@@ -139,10 +138,4 @@ export function replayDialer(t: Transcript): { dialer: Dialer; log: ReplayLog } 
     return sock;
   };
   return { dialer, log };
-}
-
-export function refusedDialer(): Dialer {
-  return async () => {
-    throw new TransportError('refused', 'ECONNREFUSED (test)');
-  };
 }
