@@ -55,7 +55,7 @@ export async function assemble(t: HostTarget, address: string | null, status: St
   }
 
   let certificate: CertificateInfo | null = null;
-  const cert = st.certs[0];
+  const cert = st.cert;
   if (cert) {
     try {
       certificate = await analyzeCertificate(cert.der, cert.chainLength, scannedAt);

@@ -33,7 +33,7 @@ export async function continueLikeAClient(conn: RdpConnection, answer: Connectio
     const t0 = now();
     const r = await tlsStep(conn, ANY_TLS, budget, nla && opts.credssp);
     st.timings.tls = since(t0);
-    if (r.cert) st.certs.unshift(r.cert);
+    if (r.cert) st.cert = r.cert;
     if (!r.attempt.accepted) {
       const ref = r.attempt.refusal!;
       st.clientFailure = { stage: 'tls', reason: ref.kind, detail: ref.alert_description ? `alert ${ref.alert} ${ref.alert_description}` : ref.detail };

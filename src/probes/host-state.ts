@@ -9,7 +9,8 @@ export class HostState {
   /** The protocol the TLS version probes went over (ssl, else hybrid, else hybrid_ex). */
   tlsVia: TlsResult['via'] = null;
   tlsAttempts: Partial<Record<TlsVersionKey, TlsAttempt>> = {};
-  certs: PeerCert[] = [];
+  /** The certificate to report: the modern client's connection's when it got one, else the first seen. */
+  cert: PeerCert | null = null;
   clientTls: { version: string; cipher: string } | null = null;
   credssp: CredsspResult | null = null;
   mcs: { outcome: McsOutcome; method: EncryptionMethod | 'all' }[] = [];

@@ -197,7 +197,7 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
     if (!opts.tlsVersions) return;
     const r = await tlsStep(conn, only('tls1.2'), budget, false);
     tls12[via] = r.attempt;
-    if (r.cert) st.certs.push(r.cert);
+    if (r.cert) st.cert ??= r.cert;
   };
   const firstMethod = ENCRYPTION_METHOD_KEYS[0]!;
   const rdp = single(
@@ -233,7 +233,7 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
             }
             const r = await tlsStep(conn, only(v), budget, false);
             st.tlsAttempts[v] = r.attempt;
-            if (r.cert) st.certs.push(r.cert);
+            if (r.cert) st.cert ??= r.cert;
           },
           (e) => {
             const f = toFailure('tcp', e);
