@@ -13,7 +13,13 @@ export type Layer =
   | 'rdp_security'
   | 'credssp'
   | 'ntlm'
-  | 'certificate';
+  | 'certificate'
+  | 'tls'
+  | 'sslv2'
+  | 'rdpeudp'
+  | 'rdp'
+  | 'licensing'
+  | 'crypto';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

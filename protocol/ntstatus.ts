@@ -1,4 +1,3 @@
-import type { NtStatus } from '../src/record.js';
 import { nameOf } from './writer.js';
 
 /**
@@ -94,7 +93,13 @@ export const NTSTATUS_NAMES: Readonly<Record<number, string>> = {
  * The record's NtStatus for a 32-bit status value. Accepts the unsigned form (0xC000006D) and the signed form a
  * caller may hold (-0x3FFFFF93); both print as `0xC000006D`. Unknown values are named `unknown(0xc000xxxx)`.
  */
-export function ntStatus(v: number): NtStatus {
+/** A status as printed: `0xC000006D` and its name. */
+export interface NtStatusName {
+  hex: string;
+  name: string;
+}
+
+export function ntStatus(v: number): NtStatusName {
   if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
     throw new RangeError(`NTSTATUS ${v} is not a 32-bit value`);
   }

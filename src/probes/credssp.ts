@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import { encodeTsRequest, decodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TS_REQUEST_VERSION_MAX_KNOWN, TOO_LARGE_REASON } from '../../protocol/credssp.js';
-import { encodeNtlmNegotiate, decodeNtlmChallenge, challengeToInfo } from '../../protocol/ntlm.js';
+import { encodeNtlmNegotiate, decodeNtlmChallenge } from '../../protocol/ntlm.js';
+import { challengeToInfo } from '../analysis/ntlm-identity.js';
 import { ntStatus } from '../../protocol/ntstatus.js';
 import { DecodeError } from '../../protocol/errors.js';
 import type { Budget } from '../transport/clock.js';

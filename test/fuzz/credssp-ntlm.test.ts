@@ -2,6 +2,7 @@
  * Fuzz suite, part 2: CredSSP TSRequest (decodeTsRequest, tsRequestLength) and NTLM (CHALLENGE, NEGOTIATE,
  * AV_PAIR lists). Every decoder may only return a value or throw DecodeError. See test/fuzz/README.md.
  */
+import { challengeToInfo } from '../../src/analysis/ntlm-identity.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../protocol/errors.js';
@@ -10,7 +11,6 @@ import { decodeTsRequest, encodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGT
 import {
   AV_PAIR_MAX_COUNT,
   avTimestamp,
-  challengeToInfo,
   decodeAvPairs,
   decodeNtlmChallenge,
   decodeNtlmNegotiate,

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { challengeToInfo } from '../../src/analysis/ntlm-identity.js';
 import {
   AV_PAIR_MAX_COUNT,
   DEFAULT_NEGOTIATE_FLAGS,
@@ -13,7 +14,6 @@ import {
   NTLMSSP_NEGOTIATE_VERSION,
   avString,
   avTimestamp,
-  challengeToInfo,
   dateToFiletime,
   decodeAvPairs,
   decodeNtlmChallenge,

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeTsRequest } from '../../protocol/credssp.js';
-import { decodeNtlmChallenge, challengeToInfo } from '../../protocol/ntlm.js';
+import { decodeNtlmChallenge } from '../../protocol/ntlm.js';
+import { challengeToInfo } from '../../src/analysis/ntlm-identity.js';
 import { fromHex } from '../../protocol/writer.js';
 import { parseConnectionAnswer } from '../../protocol/connection.js';
 
