@@ -7,7 +7,14 @@
  * names are the specification's names; fingerprints are upper-case hex without separators.
  */
 
-export const RECORD_SCHEMA_VERSION = 1;
+/**
+ * 2: findings carry cause ids instead of the catalog's text (the text is in the catalog, `rdprobe explain`);
+ *    `scan` (what the record was measured and judged with) and `not_measured` were added.
+ */
+export const RECORD_SCHEMA_VERSION = 2;
+
+/** Versions `rdprobe diff` and `--baseline` can read. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export type Status = 'ok' | 'unreachable' | 'not_rdp' | 'error';
 
@@ -199,10 +206,16 @@ export interface RdpSecurityResult {
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/** 0 for info up to 4 for critical: the one severity order (sorting, --fail-on, diff). */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
 export type Certainty = 'confirmed' | 'likely' | 'possible';
 
+/** A cause of a finding as a rule ranked it for one record: the catalog's cause id and how sure it is. */
 export interface FindingCause {
-  text: string;
+  id: string;
   certainty: Certainty;
 }
 
@@ -212,23 +225,50 @@ export interface Finding {
   title: string;
   /** The observed facts that triggered the finding, in the record's own terms (`protocols.ssl.failure_code = ...`). */
   evidence: string[];
-  causes: FindingCause[];
-  /** Source and ID, e.g. "Schannel 36871". */
+  /**
+   * The causes ranked for this record, most probable first: cause id -> certainty, in rank order (JSON objects keep
+   * their key order in every common parser; `rdprobe explain <finding id>` prints each cause's text).
+   */
+  causes: Record<string, Certainty>;
+  /** Only with --explain-inline: the catalog's text for this finding. */
+  explain?: FindingExplanation;
+}
+
+export interface FindingExplanation {
+  /** cause id -> the cause in words. */
+  causes: Record<string, string>;
+  /** "Schannel 36871", ... */
   event_ids: string[];
-  /** Commands to run on the server. */
+  /** Commands to run on the server, for this host and port. */
   checks: string[];
   remediation: string[];
 }
 
-/** Milliseconds per stage of the client-like connection, null when the stage was not reached. */
+/**
+ * What a record was measured and judged with, so that records of one scan can be told from another's: `--resume`
+ * refuses to append to a file written with other options, and shards of one scan can be merged.
+ */
+export interface ScanInfo {
+  /** The options that change what is measured or judged, where they differ from the defaults. */
+  options: Record<string, string | number | boolean>;
+  /** Digest of the effective policy (file and rule flags), null without one. */
+  policy: string | null;
+  /** Digest of the target set as given (targets, ports, exclusions), for a sharded run; else null. */
+  targets: string | null;
+  /** `K/N` for a sharded run; else null. */
+  shard: string | null;
+}
+
+/** Milliseconds of the whole probe (`total`) and of each stage the client-like connection reached. */
 export interface Timings {
   total: number;
-  dns: number | null;
-  tcp: number | null;
-  x224: number | null;
-  tls: number | null;
-  credssp: number | null;
-  mcs: number | null;
+  /** Milliseconds per stage the client-like connection reached; a stage it did not reach is absent. */
+  dns?: number;
+  tcp?: number;
+  x224?: number;
+  tls?: number;
+  credssp?: number;
+  mcs?: number;
 }
 
 export interface ProbeRecord {
@@ -245,8 +285,6 @@ export interface ProbeRecord {
   failure: Failure | null;
   protocols: Record<ProtocolKey, ProtocolResult> | null;
   nla_required: boolean | null;
-  /** RDP_NEG_RSP flags of the client-like connection, spec names. */
-  server_flags: string[];
   tls: TlsResult | null;
   certificate: CertificateInfo | null;
   credssp: CredsspResult | null;
@@ -254,5 +292,16 @@ export interface ProbeRecord {
   timings_ms: Timings;
   /** TCP connections this probe opened (bounded: at most 12 per host). */
   connections: number;
+  /**
+   * Checks that were due but not measured, by check name, with why: `deadline` (the host deadline of --host-timeout
+   * ran out) or `connection_budget`. Checks skipped on purpose (--no-tls-versions) are not listed: `scan.options`
+   * says so. Anything listed here fails every gate (finding probe_incomplete).
+   */
+  not_measured: Record<string, 'deadline' | 'connection_budget'>;
   findings: Finding[];
+  /** null for a scan with the default options, no policy and no shard (the usual case: it keeps records small). */
+  scan: ScanInfo | null;
 }
+
+/** What a probe measures: the record before it is judged (findings) and stamped with its scan. */
+export type MeasuredRecord = Omit<ProbeRecord, 'findings' | 'scan'>;

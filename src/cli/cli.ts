@@ -1,9 +1,10 @@
 import yargs, { type Argv } from 'yargs';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
-import { POLICY_TLS_VERSIONS, type PolicyRules, type PolicyTlsVersion } from '../policy/index.js';
+import { OUTPUT_FORMATS } from '../output/index.js';
+import { forTerminal } from '../output/escape.js';
+import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { DEFAULT_PROBE_OPTIONS } from '../probes/host.js';
-import { SEVERITIES, type Severity } from '../record.js';
+import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
@@ -44,14 +45,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       async (o) => {
         code = await runScanCommand(
           {
-            targets: (o.targets as string[] | undefined) ?? [],
+            // `scan -- A B`: what follows `--` is targets too (yargs leaves it in `_`, after the command name).
+            targets: [...((o.targets as string[] | undefined) ?? []), ...o._.slice(1).map(String)],
             targetsFiles: o['targets-file'] as string[],
             ports: ports(o.port),
             exclude: splitList(o.exclude as string[]),
             allowHuge: o['allow-huge'] as boolean,
             shard: o.shard === undefined ? undefined : wrapTargetError(() => parseShard(String(o.shard))),
-            format: o.format as OutputFormat | undefined,
-            output: o.output as string | undefined,
+            format: o.format === undefined ? undefined : choice('format', o.format, OUTPUT_FORMATS),
+            outputs: outputList(o.output),
             probe: {
               ...DEFAULT_PROBE_OPTIONS,
               timeoutMs: parseDuration('timeout', o.timeout),
@@ -64,7 +66,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             concurrency: positiveInt('concurrency', o.concurrency),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
             certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
-            failOn: o['fail-on'] as Severity | 'none' | undefined,
+            failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
+            explainInline: o['explain-inline'] as boolean,
             policyFile: o.policy as string | undefined,
             policyFlags: policyFlags(o),
             baseline: o.baseline as string | undefined,
@@ -116,7 +119,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         } catch (e) {
           throw e instanceof ScanFileError ? new CliError(e.message) : e;
         }
-        for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${w}\n`);
+        for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${forTerminal(w)}\n`);
         const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
         io.stdout.write(o.format === 'json' ? diffToJson(diff) + '\n' : formatDiffTable(diff) + '\n');
         code = diffExitCode(diff, o['fail-on']);
@@ -129,11 +132,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof CliError) {
       // One line, but all of it: yargs' "Invalid values:" puts the argument and its choices on the next lines.
-      io.stderr.write(`rdprobe: ${oneLine(e.message)}\n`);
+      // Messages quote what the user typed (targets, ids, file names): escaped like server strings are.
+      io.stderr.write(`rdprobe: ${forTerminal(oneLine(e.message))}\n`);
       return e.exitCode;
     }
     if (isTargetError(e)) {
-      io.stderr.write(`rdprobe: ${(e as Error).message}\n`);
+      io.stderr.write(`rdprobe: ${forTerminal(oneLine((e as Error).message))}\n`);
       return EXIT.USAGE;
     }
     io.stderr.write(`rdprobe: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
@@ -150,29 +154,30 @@ function scanOptions(y: Argv) {
     .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'targets to leave out (same syntaxes; comma-separated or repeated)' })
     .option('allow-huge', { type: 'boolean', default: false, describe: 'allow one target item to expand to more than 2^24 addresses' })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the target set' })
-    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, describe: 'output format (default: table on a terminal, else ndjson; -o infers from the extension)' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write results to this file' })
+    .option('format', { alias: 'f', type: 'string', describe: `output format: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, else ndjson; -o infers it from the extension)` })
+    .option('output', { alias: 'o', type: 'string', array: true, describe: 'write results to this file (repeatable: -o scan.ndjson -o report.xml, each in the format of its extension; - is stdout)' })
+    .option('explain-inline', { type: 'boolean', default: false, describe: 'findings in json/ndjson/csv carry the catalog text (causes, events, checks, remediation)' })
     .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_PROBE_OPTIONS.timeoutMs / 1000), describe: 'timeout per step (5, 2.5s, 500ms)' })
     .option('host-timeout', { type: 'string', default: String(DEFAULT_PROBE_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of one host' })
-    .option('concurrency', { alias: 'c', type: 'number', default: DEFAULT_CONCURRENCY, describe: 'hosts probed at a time' })
-    .option('rate', { type: 'number', describe: 'new connections per second across the scan' })
+    .option('concurrency', { alias: 'c', type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'hosts probed at a time' })
+    .option('rate', { type: 'string', describe: 'new connections per second across the scan' })
     .option('cookie', { type: 'string', default: DEFAULT_PROBE_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
     .option('credssp', { type: 'boolean', default: true, describe: 'CredSSP/NTLM identity step (--no-credssp skips it)' })
     .option('rdp-security', { type: 'boolean', default: true, describe: 'Standard RDP Security method enumeration (--no-rdp-security skips it)' })
     .option('tls-versions', { type: 'boolean', default: true, describe: 'TLS version enumeration (--no-tls-versions skips it)' })
-    .option('cert-expiry-days', { type: 'number', default: 30, describe: 'cert_expiring_soon threshold' })
-    .option('max-clock-skew', { type: 'number', describe: 'policy: |server clock - prober clock| at most this many seconds' })
-    .option('fail-on', { choices: FAIL_ON, describe: 'exit 1 when a finding at or above this severity is found' })
+    .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })
+    .option('max-clock-skew', { type: 'string', describe: 'policy: |server clock - prober clock| at most this many seconds' })
+    .option('fail-on', { type: 'string', describe: `exit 1 when a finding at or above this severity is found: ${FAIL_ON.join(', ')}` })
     .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
     .option('require-nla', { type: 'boolean', describe: 'policy: NLA must be required' })
     .option('forbid-standard-rdp-security', { type: 'boolean', describe: 'policy: PROTOCOL_RDP must be refused' })
-    .option('min-tls', { choices: POLICY_TLS_VERSIONS, describe: 'policy: no TLS version below this accepted' })
+    .option('min-tls', { type: 'string', describe: `policy: no TLS version below this accepted (${POLICY_TLS_VERSIONS.join(', ')})` })
     .option('forbid-tls', { type: 'string', array: true, describe: 'policy: TLS versions that must be refused, e.g. 1.0,1.1' })
-    .option('min-cert-days', { type: 'number', describe: 'policy: certificate valid for at least this many days' })
-    .option('min-key-bits', { type: 'number', describe: 'policy: certificate key at least this many (RSA-equivalent) bits' })
+    .option('min-cert-days', { type: 'string', describe: 'policy: certificate valid for at least this many days' })
+    .option('min-key-bits', { type: 'string', describe: 'policy: certificate key at least this many (RSA-equivalent) bits' })
     .option('forbid-self-signed', { type: 'boolean', describe: 'policy: certificate must not be self-signed' })
     .option('expected-thumbprint', { type: 'string', array: true, describe: 'policy: HOST=SHA1 (the SSLCertificateSHA1Hash value); repeatable' })
-    .option('min-credssp-version', { type: 'number', describe: 'policy: server CredSSP version at least this' })
+    .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
@@ -228,50 +233,73 @@ function splitList(v: string[] | undefined): string[] {
   return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
+/** One of `choices`, or a one-line error naming them (yargs' own says "Given: true" for a flag without a value). */
+function choice<T extends string>(name: string, v: unknown, choices: readonly T[]): T {
+  const s = typeof v === 'string' ? v : '';
+  if (!(choices as readonly string[]).includes(s)) {
+    throw new CliError(typeof v === 'string' && v !== '' ? `--${name}: "${v}" is not one of ${choices.join(', ')}` : `--${name} needs a value: one of ${choices.join(', ')}`);
+  }
+  return s as T;
+}
+
+/** -o values: each flag one file (`-` is stdout); a flag without a value is an error, not stdout. */
+function outputList(v: unknown): string[] {
+  const list = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
+  if (list.some((x) => x === '')) throw new CliError('-o/--output needs a file name (or - for standard output)');
+  return list;
+}
+
 function positiveInt(name: string, v: unknown): number {
-  const n = Number(v);
+  const n = /^\s*\d+\s*$/.test(String(v)) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CliError(`--${name}: expected a whole number from 1 to 100000, got "${String(v)}"`);
   return n;
 }
 
 function nonNegativeInt(name: string, v: unknown): number {
-  const n = Number(v);
+  const n = /^\s*\d+\s*$/.test(String(v)) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name}: expected a whole number of 0 or more, got "${String(v)}"`);
   return n;
 }
 
 function positiveNumber(name: string, v: unknown): number {
-  const n = Number(v);
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name}: expected a number above 0, got "${String(v)}"`);
   return n;
 }
 
-function tlsVersion(name: string, v: string): PolicyTlsVersion {
-  const s = v.trim().replace(/^tls/i, '');
-  if (!(POLICY_TLS_VERSIONS as readonly string[]).includes(s)) throw new CliError(`--${name}: "${v}" is not one of ${POLICY_TLS_VERSIONS.join(', ')}`);
-  return s as PolicyTlsVersion;
+/** A flag's text as the JSON value a policy file would hold: numbers as numbers, the rest as written. */
+function policyValue(v: unknown): unknown {
+  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return v;
 }
 
-/** The policy rules given as flags (they override a --policy file). */
-function policyFlags(o: Record<string, unknown>): Partial<PolicyRules> {
-  const f: Partial<PolicyRules> = {};
-  if (o['require-nla'] !== undefined) f.require_nla = Boolean(o['require-nla']);
-  if (o['forbid-standard-rdp-security'] !== undefined) f.forbid_standard_rdp_security = Boolean(o['forbid-standard-rdp-security']);
-  if (o['min-tls'] !== undefined) f.min_tls = tlsVersion('min-tls', String(o['min-tls']));
-  if (o['forbid-tls'] !== undefined) f.forbid_tls = splitList(o['forbid-tls'] as string[]).map((v) => tlsVersion('forbid-tls', v));
-  if (o['min-cert-days'] !== undefined) f.min_cert_days = nonNegativeInt('min-cert-days', o['min-cert-days']);
-  if (o['min-key-bits'] !== undefined) f.min_key_bits = positiveInt('min-key-bits', o['min-key-bits']);
-  if (o['forbid-self-signed'] !== undefined) f.forbid_self_signed = Boolean(o['forbid-self-signed']);
-  if (o['min-credssp-version'] !== undefined) f.min_credssp_version = nonNegativeInt('min-credssp-version', o['min-credssp-version']);
-  if (o['max-clock-skew'] !== undefined) f.max_clock_skew = nonNegativeInt('max-clock-skew', o['max-clock-skew']);
-  if (o['allow-unreachable'] !== undefined) f.allow_unreachable = Boolean(o['allow-unreachable']);
+/**
+ * The policy rules given as flags (they override a --policy file). Each flag's value goes through the very
+ * validation its policy-file key does (policyFromFlags), so `--min-tls 1.2` and `min_tls: "1.2"` are one rule.
+ */
+function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
+  const f: Record<string, unknown> = {};
+  const flag = (name: string, key: string, convert: (v: unknown) => unknown = policyValue): void => {
+    if (o[name] !== undefined) f[key] = convert(o[name]);
+  };
+  flag('require-nla', 'require_nla', Boolean);
+  flag('forbid-standard-rdp-security', 'forbid_standard_rdp_security', Boolean);
+  flag('min-tls', 'min_tls', String);
+  flag('forbid-tls', 'forbid_tls', (v) => splitList(v as string[]));
+  flag('min-cert-days', 'min_cert_days');
+  flag('min-key-bits', 'min_key_bits');
+  flag('forbid-self-signed', 'forbid_self_signed', Boolean);
+  flag('min-credssp-version', 'min_credssp_version');
+  flag('max-clock-skew', 'max_clock_skew');
+  flag('allow-unreachable', 'allow_unreachable', Boolean);
   if (o['expected-thumbprint'] !== undefined) {
-    f.expected_thumbprints = {};
+    const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {
       const i = pair.lastIndexOf('=');
       if (i <= 0) throw new CliError(`--expected-thumbprint: expected HOST=SHA1, got "${pair}"`);
-      f.expected_thumbprints[pair.slice(0, i)] = pair.slice(i + 1);
+      map[pair.slice(0, i)] = pair.slice(i + 1);
     }
+    f['expected_thumbprints'] = map;
   }
   return f;
 }

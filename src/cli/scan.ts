@@ -1,19 +1,28 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+/**
+ * `rdprobe scan`: wires the input (targets, policy, resume file, baseline) to the runner, every record through the
+ * Judge, and the judged records to the outputs. It does not judge and it does not format: it decides what goes
+ * where and which exit code the run ends with.
+ */
+import { realpathSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { diagnose, type DiagnoseOptions } from '../diagnosis/index.js';
-import { createSink, SummaryCounter, type OutputFormat } from '../output/index.js';
-import { evaluatePolicy, gatePredicate, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
-import type { ProbeOptions } from '../probes/host.js';
-import type { ProbeRecord, Severity } from '../record.js';
-import { FleetIndex } from '../scan/fleet.js';
+import { DEFAULT_CERT_EXPIRY_DAYS } from '../diagnosis/index.js';
+import { Judge } from '../diagnosis/judge.js';
+import { Outputs, OutputError, type OutputSpec } from '../output/outputs.js';
+import { RecordSpool } from '../output/spool.js';
+import type { OutputFormat } from '../output/index.js';
+import { FLAGS_SOURCE, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
+import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from '../probes/host.js';
+import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
+import { scanInfo } from '../scan/info.js';
+import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
 import { runScan } from '../scan/runner.js';
-import { countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, type Shard } from '../targets/index.js';
+import { countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, targetScope, type Shard } from '../targets/index.js';
+import { hostPortKey } from '../targets/key.js';
 import { tcpDialer } from '../transport/dialer.js';
 import { resolveHost } from '../transport/resolve.js';
 import { VERSION } from '../version.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { Progress } from './progress.js';
-import { doneKey, readDoneKeys, trimPartialLine } from './resume.js';
 
 export interface ScanArgs {
   targets: string[];
@@ -23,16 +32,19 @@ export interface ScanArgs {
   allowHuge: boolean;
   shard: Shard | undefined;
   format: OutputFormat | undefined;
-  output: string | undefined;
+  /** -o values in order; `-` is standard output. Empty: standard output. */
+  outputs: string[];
   probe: ProbeOptions;
   concurrency: number;
   rate: number | null;
   certExpiryDays: number;
   failOn: Severity | 'none' | undefined;
   policyFile: string | undefined;
-  policyFlags: Partial<PolicyRules>;
+  /** Rule flags as the JSON values a policy file would hold (validated like the file's keys). */
+  policyFlags: Record<string, unknown>;
   baseline: string | undefined;
   resume: string | undefined;
+  explainInline: boolean;
   progress: boolean;
   quiet: boolean;
   color: boolean | undefined;
@@ -45,20 +57,74 @@ export interface Io {
   stdin: NodeJS.ReadStream;
 }
 
-/** Format from the output file's extension, so `-o report.xml` does what a CI author expects. */
+const BY_EXTENSION: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table' };
+
+/** Format from the output file's extension, so `-o report.xml` does what a CI author expects; null when unknown. */
+export function formatFromExtension(path: string): OutputFormat | null {
+  const ext = path.toLowerCase().split(/[\\/]/).pop()?.split('.') ?? [];
+  return ext.length > 1 ? (BY_EXTENSION[ext[ext.length - 1]!] ?? null) : null;
+}
+
+/** The format of a single output: -f, else the extension, else table on a terminal and ndjson otherwise. */
 export function formatFor(output: string | undefined, stdoutIsTty: boolean): OutputFormat {
-  if (output) {
-    const ext = output.toLowerCase().split('.').pop() ?? '';
-    const byExt: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table' };
-    return byExt[ext] ?? 'ndjson';
-  }
+  if (output) return formatFromExtension(output) ?? 'ndjson';
   return stdoutIsTty ? 'table' : 'ndjson';
 }
 
-export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
-  // `-o -` is standard output, as usual for command-line tools.
-  const a: ScanArgs = args.output === '-' ? { ...args, output: undefined } : args;
-  // Everything that can be wrong with the input is found before the first packet is sent (exit 2).
+/** The same file, however it was spelled (symlinks resolved for files that exist; case-insensitive on Windows). */
+function sameFile(a: string, b: string): boolean {
+  const canon = (p: string): string => {
+    let full = resolvePath(p);
+    try {
+      full = realpathSync(full);
+    } catch {
+      /* not there yet */
+    }
+    return process.platform === 'win32' ? full.toLowerCase() : full;
+  };
+  return canon(a) === canon(b);
+}
+
+function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
+  const raw = a.outputs.length > 0 ? a.outputs : ['-'];
+  if (raw.length > 1 && a.format !== undefined) {
+    throw new CliError('-f/--format applies to a single output; with several -o, each takes its format from its extension (.ndjson .json .csv .xml .sarif .txt)');
+  }
+  const specs: OutputSpec[] = [];
+  for (const o of raw) {
+    const path = o === '-' ? null : o;
+    if (path === '') throw new CliError('-o/--output: empty file name');
+    let format = a.format;
+    if (format === undefined) {
+      if (path === null) format = stdoutIsTty ? 'table' : 'ndjson';
+      else {
+        const byExt = formatFromExtension(path);
+        if (byExt === null && raw.length > 1) throw new CliError(`-o ${path}: cannot tell the format from the extension; use .ndjson .json .csv .xml .sarif or .txt`);
+        format = byExt ?? 'ndjson';
+      }
+    }
+    if (specs.some((s) => (s.path === null && path === null) || (s.path !== null && path !== null && sameFile(s.path, path)))) {
+      throw new CliError(`-o ${path ?? '-'} is given twice`);
+    }
+    specs.push({ format, path, append: false });
+  }
+  return specs;
+}
+
+/** The options that change what is measured or judged (record `scan.options` keeps those that differ from the defaults). */
+function measuredOptions(p: ProbeOptions, certExpiryDays: number): Record<string, string | number | boolean> {
+  return {
+    timeout_ms: p.timeoutMs,
+    host_timeout_ms: p.hostTimeoutMs,
+    cookie: p.cookie ?? '',
+    credssp: p.credssp,
+    rdp_security: p.rdpSecurity,
+    tls_versions: p.tlsVersions,
+    cert_expiry_days: certExpiryDays,
+  };
+}
+
+async function readSpecs(a: ScanArgs, io: Io): Promise<string[]> {
   const specs = [...a.targets.filter((t) => t !== '-')];
   try {
     for (const f of a.targetsFiles) for await (const line of readTargetsFile(f, { allowHuge: a.allowHuge })) specs.push(line);
@@ -67,10 +133,20 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
     throw isTargetError(e) ? new CliError(e.message) : e;
   }
   if (specs.length === 0) throw new CliError('no targets: give hosts, addresses, ranges or CIDR blocks, --targets-file FILE, or - for stdin');
+  return specs;
+}
+
+export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
+  // Everything that can be wrong with the input is found before the first packet is sent (exit 2).
+  const specs = await readSpecs(a, io);
   const expandOpts = { ports: a.ports, exclude: a.exclude, shard: a.shard, allowHuge: a.allowHuge };
   let total: number | null;
   try {
     const n = countTargets(specs, expandOpts);
+    // Targets and exclusions that leave nothing is an input error; an empty shard of a real set is not.
+    if (n === 0n && (a.shard === undefined || countTargets(specs, { ...expandOpts, shard: undefined }) === 0n)) {
+      throw new CliError(`nothing to scan: the exclusions (--exclude) remove every target`);
+    }
     total = n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
   } catch (e) {
     throw isTargetError(e) ? new CliError(e.message) : e;
@@ -80,54 +156,77 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
   try {
     const file = a.policyFile ? await loadPolicy(a.policyFile) : null;
     const hasFlags = Object.keys(a.policyFlags).length > 0;
-    policy = file || hasFlags ? mergePolicies(file, hasFlags ? policyFromFlags(a.policyFlags) : null) : null;
+    policy = file || hasFlags ? mergePolicies(file, hasFlags ? policyFromFlags(a.policyFlags as Partial<PolicyRules>) : null) : null;
   } catch (e) {
-    throw e instanceof PolicyError ? new CliError(e.message) : e;
+    if (!(e instanceof PolicyError)) throw e;
+    // A rule flag's problem is named by the flag the user typed, not by the policy key.
+    throw new CliError(e.source === FLAGS_SOURCE && e.key ? `--${e.key.replace(/\[\d+\]$/, '').replace(/_/g, '-').replace(/^expected-thumbprints/, 'expected-thumbprint')}: ${e.problem}` : e.message);
   }
+
+  const info: ScanInfo | null = scanInfo({
+    options: measuredOptions(a.probe, a.certExpiryDays),
+    defaults: measuredOptions(DEFAULT_PROBE_OPTIONS, DEFAULT_CERT_EXPIRY_DAYS),
+    policy,
+    targets: { specs, ports: a.ports, exclude: a.exclude },
+    shard: a.shard,
+  });
+
+  const specsOut = outputSpecs(a, Boolean(io.stdout.isTTY));
+  let resume: ResumeFile | null = null;
+  let appendTo: OutputSpec | null = null;
+  if (a.resume) {
+    try {
+      resume = await openResume(a.resume, info);
+    } catch (e) {
+      throw e instanceof ResumeError ? new CliError(e.message) : e;
+    }
+    appendTo = specsOut.find((s) => s.path !== null && sameFile(s.path, a.resume!)) ?? null;
+    if (appendTo) {
+      if (appendTo.format !== 'ndjson') throw new CliError(`--resume appends to ${a.resume}: that output must be ndjson (-o ${a.resume} with a .ndjson name, or -f ndjson)`);
+      appendTo.append = true;
+    }
+  }
+  // An output must never overwrite an input of the same run (the targets file, the policy, the baseline).
+  const inputs: [string, string][] = [
+    ...a.targetsFiles.filter((f) => f !== '-').map((f): [string, string] => ['--targets-file', f]),
+    ...(a.policyFile ? [['--policy', a.policyFile] as [string, string]] : []),
+    ...(a.baseline ? [['--baseline', a.baseline] as [string, string]] : []),
+    ...(a.resume && !appendTo ? [['--resume', a.resume] as [string, string]] : []),
+  ];
+  for (const s of specsOut) {
+    const clash = s.path !== null ? inputs.find(([, f]) => sameFile(f, s.path!)) : undefined;
+    if (clash) throw new CliError(`-o ${s.path} would overwrite the ${clash[0]} file; write the output elsewhere`);
+  }
+
   let baseline: ProbeRecord[] | null = null;
   const diffModule = a.baseline ? await import('../diff/index.js') : null;
   if (a.baseline && diffModule) {
-    const { loadScan, ScanFileError } = diffModule;
     try {
-      baseline = await loadScan(a.baseline);
+      baseline = await diffModule.loadScan(a.baseline);
     } catch (e) {
-      throw e instanceof ScanFileError ? new CliError(`--baseline: ${e.message}`) : e;
+      throw e instanceof diffModule.ScanFileError ? new CliError(`--baseline: ${e.message}`) : e;
     }
   }
-  const done = a.resume ? await readDoneKeys(a.resume) : null;
 
-  const format = a.format ?? formatFor(a.output, Boolean(io.stdout.isTTY));
-  const sameFileResume = a.resume && a.output && resolvePath(a.resume) === resolvePath(a.output);
-  if (a.resume && format !== 'ndjson' && sameFileResume) throw new CliError('--resume appends to its file: use --format ndjson for it');
-  let out: NodeJS.WritableStream = io.stdout;
-  let file: WriteStream | null = null;
-  if (a.output) {
-    if (sameFileResume) await trimPartialLine(a.output);
-    file = createWriteStream(a.output, { flags: sameFileResume ? 'a' : 'w' });
-    await new Promise<void>((res, rej) => {
-      file!.once('open', () => res());
-      file!.once('error', (e) => rej(new CliError(`cannot write ${a.output}: ${e.message}`, EXIT.USAGE)));
+  const judge = new Judge({ diagnose: { certExpiryDays: a.certExpiryDays }, policy, failOn: a.failOn, explainInline: a.explainInline });
+  if (appendTo && resume?.cutLastLine) await trimPartialLine(appendTo.path!);
+  let outputs: Outputs;
+  try {
+    outputs = await Outputs.open(specsOut, io.stdout, {
+      color: a.color,
+      failOn: a.failOn === undefined || a.failOn === 'none' ? undefined : a.failOn,
+      failing: judge.hasGate ? judge.failsGate : undefined,
     });
-    out = file;
+  } catch (e) {
+    // An output that cannot be opened before the scan starts is an input error.
+    throw e instanceof OutputError ? new CliError(e.message, EXIT.USAGE) : e;
   }
-  // A failed write (disk full, EPIPE from `| head`) must end the scan cleanly, not crash it: the awaited sink
-  // write rejects and runScan stops pulling targets.
-  out.on('error', () => {});
+  const spool = outputs.hasDocuments || baseline ? new RecordSpool() : null;
 
-  const failOn: Severity | 'none' = a.failOn ?? 'none';
-  // Reports (junit, sarif, github) mark as failures exactly what fails this run's gate; without a gate they
-  // fall back to their documented default (high and above).
-  const hasGate = policy !== null || a.failOn !== undefined;
-  const failsGate = gatePredicate(failOn, { policy: policy !== null });
-  const sink = createSink(format, out, { color: a.color, failOn: failOn === 'none' ? undefined : failOn, failing: hasGate ? failsGate : undefined });
-  const counter = new SummaryCounter();
-  const diagOpts: DiagnoseOptions = { certExpiryDays: a.certExpiryDays };
-  const fleet = new FleetIndex(diagOpts);
   const showProgress = a.progress && !a.quiet && Boolean(io.stderr.isTTY);
-  const progress = new Progress(io.stderr, total, showProgress);
-  const toTerminal = out === io.stdout && Boolean(io.stdout.isTTY);
-  const kept: ProbeRecord[] | null = baseline ? [] : null;
-  let gate = 0;
+  const remaining = total === null ? null : Math.max(0, total - (resume?.done.size ?? 0));
+  const progress = new Progress(io.stderr, remaining, showProgress);
+  const stdoutTty = specsOut.some((s) => s.path === null) && Boolean(io.stdout.isTTY);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -140,10 +239,20 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  const startedAt = new Date();
-  await sink.begin({ version: VERSION, started_at: startedAt.toISOString(), argv: a.argv, targets_total: total });
+  const meta = { version: VERSION, started_at: new Date().toISOString(), argv: a.argv, targets_total: total };
+  const keep = (r: ProbeRecord): void => spool?.add(r);
   let result;
   try {
+    await outputs.begin(meta);
+    if (resume) {
+      // The resumed records are judged again by this run (same options and policy, checked above): the verdict and
+      // every report cover the whole file. The file being appended to has them already.
+      for await (const r of resume.records()) {
+        const judged = judge.judge(r);
+        await outputs.record(judged, (s) => s === appendTo);
+        keep(judged);
+      }
+    }
     result = await runScan(expandTargets(specs, expandOpts), {
       concurrency: a.concurrency,
       rate: a.rate,
@@ -151,48 +260,48 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
       dialer: tcpDialer,
       resolve: resolveHost,
       signal: controller.signal,
-      skip: done ? (t) => done.has(doneKey(t.host, t.port)) : undefined,
-      onRecord: async (r) => {
-        try {
-          r.findings = [...diagnose(r, diagOpts), ...fleet.add(r), ...(policy ? evaluatePolicy(r, policy) : [])];
-        } catch (e) {
-          throw new CliError(`internal error while diagnosing ${r.target}: ${(e as Error).message}`, EXIT.RUNTIME);
-        }
-        if (r.findings.some(failsGate)) gate = EXIT.GATE_FAILED;
-        counter.add(r);
-        progress.add(r.status);
-        if (toTerminal) progress.clear();
-        await sink.record(r);
-        kept?.push(r);
+      skip: resume ? (t) => resume!.done.has(hostPortKey(t.host, t.port)) : undefined,
+      onRecord: async (m) => {
+        const judged = judge.judge({ ...m, findings: [], scan: info });
+        progress.add(judged.status);
+        if (stdoutTty) progress.clear();
+        await outputs.record(judged);
+        keep(judged);
       },
     });
   } catch (e) {
+    outputs.abort();
+    spool?.dispose();
     // The runner stops on the first failed write (disk full, closed pipe); records written so far are whole.
-    throw e instanceof CliError ? e : writeFailed(e, a.output);
+    throw e instanceof OutputError ? new CliError(e.message, EXIT.RUNTIME) : e;
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();
   }
-  const summary = { ...counter.result(), interrupted: result.interrupted };
+
+  judge.close();
+  const final = function* (): Generator<ProbeRecord> {
+    if (spool) for (const r of spool.sorted()) yield judge.complete(r);
+  };
   try {
-    await sink.end(summary);
-    if (file) await new Promise<void>((res, rej) => file!.end((err?: Error | null) => (err ? rej(err) : res())));
+    await outputs.end(final(), { interrupted: result.interrupted }, meta);
   } catch (e) {
-    throw writeFailed(e, a.output);
+    outputs.abort();
+    throw e instanceof OutputError ? new CliError(e.message, EXIT.RUNTIME) : e;
   }
 
-  if (baseline && kept && diffModule) {
+  let gate: number = judge.gateFailed ? EXIT.GATE_FAILED : EXIT.OK;
+  if (baseline && diffModule) {
     const { diffScans, diffExitCode, formatDiffTable } = diffModule;
-    const diff = diffScans(baseline, kept, { expiringDays: a.certExpiryDays });
+    // Hosts this run was never asked to scan (another shard, other targets) are out of scope, not gone.
+    const inScope = targetScope(specs, expandOpts);
+    const before = baseline.filter((r) => inScope(r.host, r.port));
+    const diff = diffScans(before, [...final()], { expiringDays: a.certExpiryDays });
     io.stderr.write(`\nChanges against the baseline ${a.baseline}:\n${formatDiffTable(diff)}\n`);
     if (diffExitCode(diff, 'regression') !== 0) gate = EXIT.GATE_FAILED;
   }
+  spool?.dispose();
   if (!a.quiet && result.skipped > 0) io.stderr.write(`rdprobe: ${result.skipped} target(s) skipped (already in ${a.resume})\n`);
   if (result.interrupted) return EXIT.INTERRUPTED;
   return gate;
-}
-
-function writeFailed(e: unknown, output: string | undefined): CliError {
-  const err = e as NodeJS.ErrnoException;
-  return new CliError(`cannot write the output${output ? ` to ${output}` : ''}: ${err.code ?? err.message}`, EXIT.RUNTIME);
 }

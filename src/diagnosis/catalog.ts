@@ -7,65 +7,21 @@
  * what was seen, may be 'confirmed' or 'likely'; an inference is at most 'likely', usually 'possible'.
  * This file is long because it is data, not logic.
  */
-import type { CatalogCause, CatalogEntry } from './types.js';
+import type { CatalogEntry } from './types.js';
 
-const r = String.raw;
+import {
+  COMPUTER_NAME, CREDSSP_POLICY, FIREWALL_RULES, FIX_CERT_BINDING, LIST_MY_CERTS, LIST_RDP_CERTS, NETSTAT_PORT, OS_VERSION,
+  QUERY_CERT_HASH, QUERY_DENY, QUERY_LISTENER_SETTINGS, QUERY_MIN_ENCRYPTION, QUERY_ORACLE, QUERY_POLICY, QUERY_PORT,
+  QUERY_SCHANNEL, QUERY_SECURITY_LAYER, QUERY_USER_AUTH, QWINSTA, RDP_TCP, REGENERATE_SELF_SIGNED, RESET_MACHINE_KEYS,
+  SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, W32TM_STATUS, c, r,
+} from './commands.js';
+import { POLICY_ENTRIES, POLICY_FINDING_IDS } from './catalog-policy.js';
 
-// --- Commands shared by several entries (exact, copy-pasteable). ---
-const RDP_TCP = r`HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp`;
-const TS_KEY = r`HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server`;
-const TS_POLICY = r`HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services`;
-const SCHANNEL_PROTOCOLS = r`HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols`;
-const MACHINE_KEYS = r`C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys`;
-const CREDSSP_POLICY = r`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters`;
-
-const rdpTcp = (value: string): string => `reg query "${RDP_TCP}" /v ${value}`;
-const QUERY_SECURITY_LAYER = rdpTcp('SecurityLayer');
-const QUERY_USER_AUTH = rdpTcp('UserAuthentication');
-const QUERY_MIN_ENCRYPTION = rdpTcp('MinEncryptionLevel');
-const QUERY_CERT_HASH = rdpTcp('SSLCertificateSHA1Hash');
-const QUERY_PORT = rdpTcp('PortNumber');
-const QUERY_POLICY = `reg query "${TS_POLICY}"`;
-const QUERY_DENY = `reg query "${TS_KEY}" /v fDenyTSConnections`;
-const QUERY_SCHANNEL = `reg query "${SCHANNEL_PROTOCOLS}" /s`;
-const QUERY_LISTENER_SETTINGS =
-  `Get-CimInstance -Namespace root\\cimv2\\TerminalServices -ClassName Win32_TSGeneralSetting -Filter "TerminalName='RDP-Tcp'"` +
-  ' | Format-List SecurityLayer, UserAuthenticationRequired, MinEncryptionLevel, SSLCertificateSHA1Hash';
-const LIST_RDP_CERTS = r`Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Format-List Subject, Thumbprint, NotBefore, NotAfter, HasPrivateKey`;
-const LIST_MY_CERTS = r`Get-ChildItem Cert:\LocalMachine\My | Format-List Subject, DnsNameList, Thumbprint, NotAfter, HasPrivateKey`;
-const SHOW_MACHINE_KEYS_ACL = `icacls ${MACHINE_KEYS}`;
-const QWINSTA = 'qwinsta';
-const NETSTAT_PORT = 'netstat -ano | findstr :3389';
-const SERVICES = 'Get-Service TermService, SessionEnv | Format-Table Name, Status, StartType';
-const FIREWALL_RULES = 'Get-NetFirewallRule -DisplayGroup "Remote Desktop" | Format-Table DisplayName, Enabled, Profile, Direction, Action';
-const TEST_PORT = 'Test-NetConnection -ComputerName <host> -Port 3389';
-const W32TM_STATUS = 'w32tm /query /status';
-const QUERY_ORACLE = `reg query "${CREDSSP_POLICY}" /v AllowEncryptionOracle`;
-const OS_VERSION = 'Get-CimInstance Win32_OperatingSystem | Format-List Caption, Version, BuildNumber';
-const COMPUTER_NAME = 'Get-CimInstance Win32_ComputerSystem | Format-List Name, DNSHostName, Domain';
-
-// --- Remediation steps shared by the certificate / private key entries. ---
-const RESET_MACHINE_KEYS = [
-  `Save the current permissions first: icacls ${MACHINE_KEYS} /save C:\\Windows\\Temp\\machinekeys.acl /t /c (to undo: icacls C:\\ProgramData\\Microsoft\\Crypto\\RSA /restore C:\\Windows\\Temp\\machinekeys.acl).`,
-  `Take ownership for the Administrators group: takeown /f "${MACHINE_KEYS}" /a /r /d y`,
-  `Give back the default access: icacls ${MACHINE_KEYS} /t /c /grant "NT AUTHORITY\\SYSTEM:(F)" "NT AUTHORITY\\NETWORK SERVICE:(R)" "BUILTIN\\Administrators:(F)"`,
-  'Restart Remote Desktop Services (this ends current sessions): Restart-Service TermService -Force',
-];
-const REGENERATE_SELF_SIGNED = [
-  `If the host uses the self-signed certificate, delete it and let Windows create a new one: Get-ChildItem 'Cert:\\LocalMachine\\Remote Desktop' | Remove-Item, then Restart-Service SessionEnv -Force`,
-];
-const FIX_CERT_BINDING = [
-  `If a CA-issued certificate is configured, compare the thumbprint rdprobe saw with ${QUERY_CERT_HASH}; point the value at a valid certificate that has its private key, or delete the value to fall back to the self-signed certificate: reg delete "${RDP_TCP}" /v SSLCertificateSHA1Hash /f, then Restart-Service TermService -Force`,
-];
-
-function c(key: string, certainty: CatalogCause['certainty'], text: string): CatalogCause {
-  return { key, certainty, text };
-}
-
-export const FINDING_IDS = [
+const HOST_FINDING_IDS = [
   'unreachable',
   'not_rdp',
   'protocol_error',
+  'probe_incomplete',
   'negotiation_cert_not_on_server',
   'tls_failed_all_versions',
   'negotiation_inconsistent',
@@ -92,11 +48,14 @@ export const FINDING_IDS = [
   'netbios_duplicate',
 ] as const;
 
+/** Every finding id: the host and fleet findings of the diagnosis, then the policy findings. */
+export const FINDING_IDS = [...HOST_FINDING_IDS, ...POLICY_FINDING_IDS] as const;
+
 export type FindingId = (typeof FINDING_IDS)[number];
 
 type EntryBody = Omit<CatalogEntry, 'id'>;
 
-const ENTRIES: { [K in FindingId]: EntryBody } = {
+const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
   unreachable: {
     severity: 'high',
     title: 'Nothing accepts connections on the RDP port',
@@ -178,6 +137,23 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     ],
     references: ['Known causes: events the prober itself causes, corrupted legacy Terminal Server certificate', 'Seed: "because of a security error" (TermDD 50)'],
     superseded_by: ['tls_failed_all_versions', 'negotiation_cert_not_on_server'],
+  },
+
+  probe_incomplete: {
+    severity: 'high',
+    title: 'Not everything could be measured: rdprobe\'s own deadline or connection budget ran out',
+    summary:
+      'A check that was due did not finish because rdprobe stopped it: the host deadline (--host-timeout) ran out, or the per-host connection budget was spent. What it would have measured is null in the record. This says nothing about the server; it means the verdict on this host is incomplete, so it fails every gate. Scan again with a longer --host-timeout (and --timeout for slow links).',
+    trigger: 'not_measured lists a check (reason deadline or connection_budget)',
+    scope: 'host',
+    causes: [
+      c('deadline_short', 'likely', 'The host deadline is too short for this server or link: slow servers take 100-500 ms per connection, and a full probe makes up to 12.'),
+      c('slow_server', 'possible', 'The server is slow to answer (overloaded, throttling the prober after many connections, RemoteConnectionManager 1006).'),
+    ],
+    event_ids: ['Microsoft-Windows-TerminalServices-RemoteConnectionManager 1006'],
+    checks: ['rdprobe scan <host> --host-timeout 60 --timeout 10 --format table'],
+    remediation: ['Scan the host again with a longer --host-timeout (and --timeout); if it stays incomplete, look at the server\'s load and at devices on the path.'],
+    references: ['rdprobe README: "What one probe does, and what it leaves on the server"'],
   },
 
   negotiation_cert_not_on_server: {
@@ -689,9 +665,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
   },
 };
 
+const ALL_ENTRIES: { [K in FindingId]: EntryBody } = { ...ENTRIES, ...POLICY_ENTRIES };
+
 /** Every entry, keyed by id. */
 export const catalog: Readonly<Record<FindingId, CatalogEntry>> = Object.freeze(
-  Object.fromEntries(FINDING_IDS.map((id) => [id, { id, ...ENTRIES[id] }])) as Record<FindingId, CatalogEntry>,
+  Object.fromEntries(FINDING_IDS.map((id) => [id, { id, ...ALL_ENTRIES[id] }])) as Record<FindingId, CatalogEntry>,
 );
 
 export function isFindingId(id: string): id is FindingId {

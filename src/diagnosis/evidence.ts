@@ -8,9 +8,9 @@ export function show(path: string, value: unknown): string {
   return `${path} = ${JSON.stringify(value)}`;
 }
 
-/** The catalog's causes without their internal keys, in catalog order. */
+/** The catalog's causes as a finding carries them (id and certainty), in catalog order. */
 export function defaultCauses(entry: CatalogEntry): FindingCause[] {
-  return entry.causes.map(({ text, certainty }) => ({ text, certainty }));
+  return entry.causes.map(({ id, certainty }) => ({ id, certainty }));
 }
 
 /**
@@ -26,12 +26,12 @@ export function rankCauses(
   const used = new Set<string>(drop);
   for (const item of first) {
     const [key, certainty] = typeof item === 'string' ? [item, undefined] : item;
-    const cause = entry.causes.find((c) => c.key === key);
+    const cause = entry.causes.find((c) => c.id === key);
     if (!cause || used.has(key)) continue;
     used.add(key);
-    head.push({ text: cause.text, certainty: certainty ?? cause.certainty });
+    head.push({ id: cause.id, certainty: certainty ?? cause.certainty });
   }
-  const tail = entry.causes.filter((c) => !used.has(c.key)).map(({ text, certainty }) => ({ text, certainty }));
+  const tail = entry.causes.filter((c) => !used.has(c.id)).map(({ id, certainty }) => ({ id, certainty }));
   return [...head, ...tail];
 }
 

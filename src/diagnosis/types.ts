@@ -2,7 +2,7 @@
  * Types of the diagnosis layer. The layer reads only finished ProbeRecords (see src/record.ts) and turns what
  * was measured into Findings an administrator can act on; it never talks to the network.
  */
-import type { FindingCause, ProbeRecord, Severity } from '../record.js';
+import type { Certainty, FindingCause, ProbeRecord, Severity } from '../record.js';
 
 export interface DiagnoseOptions {
   /** cert_expiring_soon fires when the certificate expires within this many days (default 30). */
@@ -19,9 +19,11 @@ export interface ResolvedOptions {
   now: Date | null;
 }
 
-/** A cause as the catalog holds it: `key` lets a rule re-rank causes from what it saw; it never reaches a Finding. */
-export interface CatalogCause extends FindingCause {
-  key: string;
+/** A cause as the catalog holds it: its id (what a Finding carries, ranked for the record) and its text. */
+export interface CatalogCause {
+  id: string;
+  certainty: Certainty;
+  text: string;
 }
 
 export interface CatalogEntry {
@@ -32,8 +34,8 @@ export interface CatalogEntry {
   summary: string;
   /** What makes the rule fire, in the record's own terms (shown in docs/findings.md). */
   trigger: string;
-  /** 'host' rules read one record; 'fleet' rules compare the records of one scan. */
-  scope: 'host' | 'fleet';
+  /** 'host' rules read one record; 'fleet' rules compare the records of one scan; 'policy' findings come from a policy rule. */
+  scope: 'host' | 'fleet' | 'policy';
   /** Ranked, most probable first (a rule may re-rank them from what it saw). */
   causes: CatalogCause[];
   /** "Source ID", e.g. "Schannel 36871"; every one is described in events.ts. */

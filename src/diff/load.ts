@@ -3,7 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ProbeRecord } from '../record.js';
-import { RECORD_SCHEMA_VERSION } from '../record.js';
+import { READABLE_SCHEMA_VERSIONS } from '../record.js';
 import { decodeText, jsonErrorMessage } from '../policy/text.js';
 
 /** The records of a scan file, plus what was skipped or looked odd (e.g. a truncated last line). */
@@ -29,8 +29,8 @@ function checkRecord(source: string, where: string, v: unknown, warnings: string
   if (typeof v.host !== 'string' || typeof v.port !== 'number' || typeof v.status !== 'string') {
     throw new ScanFileError(source, `${where}: not an rdprobe record (needs host, port and status)`);
   }
-  if (typeof v.schema_version === 'number' && v.schema_version !== RECORD_SCHEMA_VERSION) {
-    const w = `record schema_version ${v.schema_version} (this rdprobe reads ${RECORD_SCHEMA_VERSION}); fields may be missing`;
+  if (typeof v.schema_version === 'number' && !READABLE_SCHEMA_VERSIONS.includes(v.schema_version)) {
+    const w = `record schema_version ${v.schema_version} (this rdprobe reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}); fields may be missing`;
     if (!warnings.includes(w)) warnings.push(w);
   }
   return v as unknown as ProbeRecord;

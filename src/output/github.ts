@@ -8,6 +8,7 @@
 import type { Finding, ProbeRecord } from '../record.js';
 import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, failsGate, writeChunk } from './common.js';
 import { forTerminal, forWorkflowData, forWorkflowProperty } from './escape.js';
+import { explain } from '../diagnosis/index.js';
 import type { OutputSink, SinkOptions } from './types.js';
 
 export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFAULT_FAIL_ON, failing?: SinkOptions['failing']): 'error' | 'warning' | 'notice' {
@@ -26,13 +27,27 @@ export function annotation(r: ProbeRecord, f: Finding, opts: SinkOptions = {}): 
   return `::${annotationLevel(f, opts.failOn, opts.failing)} title=${forWorkflowProperty(title)}::${forWorkflowData(message)}\n`;
 }
 
+/** One notice per finding id at the end: what it means and what to do, once, not once per host. */
+export function explainNotice(id: string): string {
+  const entry = explain(id);
+  if (!entry) return '';
+  const cause = entry.causes[0];
+  const lines = [entry.summary, ...(cause ? [`Most probable cause: ${cause.text}`] : []), ...(entry.remediation[0] ? [`Fix: ${entry.remediation[0]}`] : []), `More: rdprobe explain ${id}`];
+  return `::notice title=${forWorkflowProperty(`rdprobe explain ${id}`)}::${forWorkflowData(lines.join('\n'))}\n`;
+}
+
 export function createGithubSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
+  const ids = new Set<string>();
   return {
     begin() {},
     record(r: ProbeRecord) {
       if (r.findings.length === 0) return;
+      for (const f of r.findings) ids.add(f.id);
       return writeChunk(stream, bySeverityDesc(r.findings).map((f) => annotation(r, f, opts)).join(''));
     },
-    end() {},
+    end() {
+      if (ids.size === 0) return;
+      return writeChunk(stream, [...ids].sort().map(explainNotice).join(''));
+    },
   };
 }

@@ -22,6 +22,8 @@
 import type { Finding, ProbeRecord } from '../record.js';
 import { bySeverityDesc, endpointUri, failsGate, writeChunk } from './common.js';
 import { forXml } from './escape.js';
+import { causeText, topCause } from '../diagnosis/findings.js';
+import { explain, formatExplain } from '../diagnosis/index.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
 interface Outcome {
@@ -86,7 +88,8 @@ function hostCases(r: ProbeRecord, opts: SinkOptions): TestCase[] {
       .flatMap((f) => [
         `${f.severity}: ${f.title}`,
         ...f.evidence.map((e) => `  evidence: ${e}`),
-        ...f.remediation.map((m) => `  remediation: ${m}`),
+        ...[topCause(f)].flatMap((c) => (c ? [`  most probable cause (${c.certainty}): ${causeText(f.id, c.id) ?? c.id}`] : [])),
+        `  causes, server events, checks and fix: rdprobe explain ${f.id} (and the "rdprobe explain" suite of this report)`,
       ])
       .join('\n');
     const message = `${worst.severity}: ${worst.title}`;
@@ -149,12 +152,15 @@ export function junitSuite(r: ProbeRecord, opts: SinkOptions = {}): string {
 
 export function createJunitSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
   let meta: ScanMeta | null = null;
+  /** Finding ids seen: the catalog's text is written once per id, in a suite of its own at the end. */
+  const ids = new Set<string>();
   return {
     begin(m: ScanMeta) {
       meta = m;
       return writeChunk(stream, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rdprobe">\n`);
     },
     record(r: ProbeRecord) {
+      for (const f of r.findings) ids.add(f.id);
       return writeChunk(stream, junitSuite(r, opts));
     },
     end(summary: ScanSummary) {
@@ -174,7 +180,12 @@ export function createJunitSink(stream: NodeJS.WritableStream, opts: SinkOptions
         hosts: String(summary.hosts),
         interrupted: String(summary.interrupted),
       };
-      return writeChunk(stream, `${renderSuite('rdprobe', elapsed, [scanCase], properties)}</testsuites>\n`);
+      const explained: TestCase[] = [...ids].sort().flatMap((id) => {
+        const entry = explain(id);
+        return entry ? [{ name: `explain ${id}`, time: 0, outcome: null, systemOut: formatExplain(entry) }] : [];
+      });
+      const catalogSuite = explained.length > 0 ? renderSuite('rdprobe explain', 0, explained, { about: 'what each finding of this report means: causes, server events, checks, fix' }) : '';
+      return writeChunk(stream, `${renderSuite('rdprobe', elapsed, [scanCase], properties)}${catalogSuite}</testsuites>\n`);
     },
   };
 }

@@ -8,6 +8,7 @@
 import type { Finding, ProbeRecord, Severity } from '../record.js';
 import { DEFAULT_FAIL_ON, atLeast, endpointUri, failsGate, severityRank, writeChunk } from './common.js';
 import { toSafeJson } from './escape.js';
+import { explain, formatExplain } from '../diagnosis/index.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
@@ -78,9 +79,12 @@ export function createSarifSink(stream: NodeJS.WritableStream, opts: SinkOptions
                 ...(meta ? { version: meta.version } : {}),
                 rules: ruleIds.map((id) => {
                   const rule = rules.get(id) as RuleSeen;
+                  const entry = explain(id);
                   return {
                     id,
                     shortDescription: { text: rule.title },
+                    // The catalog's text, once per rule (results carry only the host's evidence).
+                    ...(entry ? { fullDescription: { text: entry.summary }, help: { text: formatExplain(entry) } } : {}),
                     defaultConfiguration: { level: sarifLevel(rule.severity, failOn) },
                     properties: { 'security-severity': SECURITY_SEVERITY[rule.severity] },
                   };

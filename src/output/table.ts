@@ -16,6 +16,7 @@ import {
 } from '../record.js';
 import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
+import { causeText, topCause } from '../diagnosis/findings.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
@@ -177,8 +178,12 @@ function findingLine(f: Finding): Span[] {
   ];
 }
 
-/** The block printed for one host, ending with a blank line. */
-export function renderHost(r: ProbeRecord, color = false): string {
+/**
+ * The block printed for one host, ending with a blank line. Under each finding that needs action, its most
+ * probable cause in words, the first time that finding and cause appear in the table (`shown` remembers them):
+ * the catalog's text is printed once per finding, not once per host.
+ */
+export function renderHost(r: ProbeRecord, color = false, shown: Set<string> = new Set()): string {
   const lines: Span[][] = [hostHeader(r), ...factLines(r)];
   if (r.findings.length === 0) lines.push(labelled('findings', 'none'));
   else {
@@ -186,8 +191,12 @@ export function renderHost(r: ProbeRecord, color = false): string {
     for (const f of bySeverityDesc(r.findings)) {
       lines.push(findingLine(f));
       // The most probable cause under everything that needs action: the first thing to look at on the server.
-      const cause = f.causes[0];
-      if (cause && atLeast(f.severity, 'medium')) lines.push([{ text: `             ${cause.certainty}: ` }, { text: t(cause.text) }]);
+      const cause = topCause(f);
+      const text = cause ? causeText(f.id, cause.id) : null;
+      if (cause && text && atLeast(f.severity, 'medium') && !shown.has(`${f.id}/${cause.id}`)) {
+        shown.add(`${f.id}/${cause.id}`);
+        lines.push([{ text: `             ${cause.certainty}: ` }, { text: t(text) }]);
+      }
     }
   }
   return `${lines.map((l) => renderLine(l, color)).join('\n')}\n\n`;
@@ -223,10 +232,11 @@ export function useColor(stream: NodeJS.WritableStream, opts: SinkOptions): bool
 
 export function createTableSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
   const color = useColor(stream, opts);
+  const shown = new Set<string>();
   return {
     begin() {},
     record(r: ProbeRecord) {
-      return writeChunk(stream, renderHost(r, color));
+      return writeChunk(stream, renderHost(r, color, shown));
     },
     end(summary: ScanSummary) {
       return writeChunk(stream, renderSummary(summary, color));

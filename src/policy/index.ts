@@ -23,8 +23,6 @@ export {
 } from './parse.js';
 export {
   evaluatePolicy,
-  gateExitCode,
-  gatePredicate,
   hostMatchSpecificity,
   isPolicyFinding,
   matchingOverrides,

@@ -5,7 +5,7 @@ import {
   RECORD_SCHEMA_VERSION,
   TLS_VERSION_KEYS,
   type CertificateInfo,
-  type ProbeRecord,
+  type MeasuredRecord,
   type ProtocolKey,
   type ProtocolResult,
   type RdpSecurityResult,
@@ -27,7 +27,7 @@ export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): bo
   return p.rdp?.supported === false && p.ssl?.supported === false && credsspOk ? true : null;
 }
 
-export async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint): Promise<ProbeRecord> {
+export async function assemble(t: HostTarget, address: string | null, status: Status, st: HostState, scannedAt: Date, started: bigint): Promise<MeasuredRecord> {
   const measured = Object.keys(st.protocols).length > 0;
   const protocols = measured
     ? (Object.fromEntries(
@@ -78,13 +78,12 @@ export async function assemble(t: HostTarget, address: string | null, status: St
     failure: st.clientFailure,
     protocols,
     nla_required: protocols ? nlaRequired(protocols) : null,
-    server_flags: st.serverFlags ?? [],
     tls,
     certificate,
     credssp: st.credssp,
     rdp_security: rdpSecurity,
     timings_ms: { total: since(started), ...st.timings },
     connections: st.connections,
-    findings: [],
+    not_measured: st.notMeasured,
   };
 }

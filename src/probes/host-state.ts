@@ -15,6 +15,7 @@ export class HostState {
   credssp: CredsspResult | null = null;
   mcs: { outcome: McsOutcome; method: EncryptionMethod | 'all' }[] = [];
   clientFailure: Failure | null = null;
-  serverFlags: string[] | null = null;
-  timings: Omit<Timings, 'total'> = { dns: null, tcp: null, x224: null, tls: null, credssp: null, mcs: null };
+  /** Checks cut off by the host deadline or the connection budget (record `not_measured`). */
+  notMeasured: Record<string, 'deadline' | 'connection_budget'> = {};
+  timings: Omit<Timings, 'total'> = {};
 }

@@ -5,14 +5,13 @@ import {
   PROTOCOL_RDSAAD,
   PROTOCOL_RDSTLS,
   PROTOCOL_SSL,
-  negRspFlagNames,
 } from '../../protocol/negotiation.js';
 import { Budget, now, since } from '../transport/clock.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import { RdpConnection } from '../transport/rdp-connection.js';
 import { TLS_VERSIONS, type TlsRange } from '../transport/tls.js';
-import { TLS_VERSION_KEYS, type ProbeRecord, type ProtocolKey, type Status, type TlsAttempt, type TlsResult, type TlsVersionKey } from '../record.js';
+import { TLS_VERSION_KEYS, type MeasuredRecord, type ProtocolKey, type Status, type TlsAttempt, type TlsResult, type TlsVersionKey } from '../record.js';
 import { assemble } from './assemble.js';
 import { continueLikeAClient } from './client-path.js';
 import { toFailure } from './failure.js';
@@ -85,7 +84,7 @@ const only = (v: TlsVersionKey): TlsRange => ({ min: TLS_VERSIONS[v], max: TLS_V
 /** A TLS version that could not be tried (the X.224 step before it broke): not measured, with why. */
 const notMeasured = (detail: string): TlsAttempt => ({ accepted: null, cipher: null, refusal: { kind: 'error', alert: null, alert_description: null, detail } });
 
-export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeRecord> {
+export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps): Promise<MeasuredRecord> {
   const started = now();
   const scannedAt = (deps.clock ?? (() => new Date()))();
   const st = new HostState();
@@ -98,7 +97,7 @@ export async function probeHost(t: HostTarget, opts: ProbeOptions, deps: ProbeDe
   }
 }
 
-async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: HostState, started: bigint, scannedAt: Date): Promise<ProbeRecord> {
+async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: HostState, started: bigint, scannedAt: Date): Promise<MeasuredRecord> {
   const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
   const finish = (status: Status, address: string | null) => assemble(t, address, status, st, scannedAt, started);
 
@@ -152,7 +151,6 @@ async function probe(t: HostTarget, opts: ProbeOptions, deps: ProbeDeps, st: Hos
         return n.failure.reason === 'not_tpkt' ? ('not_rdp' as const) : ('error' as const);
       }
       release(true);
-      if (n.answer.type === 'response') st.serverFlags = negRspFlagNames(n.answer.flags);
       await continueLikeAClient(conn, n.answer, st, opts, budget);
       return 'ok' as const;
     },

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { probeHost, type ProbeOptions } from '../probes/host.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
-import type { ProbeRecord } from '../record.js';
+import type { MeasuredRecord } from '../record.js';
 
 /**
  * The one place where rdprobe decides how much happens at once:
@@ -32,7 +32,7 @@ export interface RunOptions {
   dialer: Dialer;
   resolve: (host: string, timeoutMs: number) => Promise<string>;
   /** Called once per finished host, in completion order; awaited (the output is written before the next record). */
-  onRecord: (r: ProbeRecord) => Promise<void>;
+  onRecord: (r: MeasuredRecord) => Promise<void>;
   /** Targets to leave out (resume). */
   skip?: (t: RunnerTarget) => boolean;
   /** Stop pulling new targets when aborted; hosts in flight finish within their deadline. */

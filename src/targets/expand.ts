@@ -33,7 +33,7 @@
  *   cat shard1.ndjson shard2.ndjson ... > all.ndjson      (PowerShell: Get-Content shard*.ndjson | Set-Content all.ndjson)
  * Changing this hash changes which shard scans what: treat it as a stable format.
  */
-import { formatAddress } from './address.js';
+import { formatAddress, parseIPv4, parseIPv6, splitZone } from './address.js';
 import { IntervalSet, type Interval } from './intervals.js';
 import {
   checkShard,
@@ -287,3 +287,43 @@ export function countTargets(specs: readonly string[], opts: ExpandOptions): big
   return names + mine;
 }
 
+
+/**
+ * Whether (host, port) belongs to the target set: an item yields it, no exclude removes it, and it falls in this
+ * shard. Hosts are matched as records carry them (lower-case name, or canonical address). A --baseline host
+ * outside this set was never asked for in this run: it is out of scope, not gone.
+ */
+export function targetScope(specs: readonly string[], opts: ExpandOptions): (host: string, port: number) => boolean {
+  const plan = makePlan(specs, opts);
+  return (rawHost, port) => {
+    const host = rawHost.replace(/^\[|\]$/g, '').toLowerCase();
+    const addr = parseLiteral(host);
+    if (addr === null) {
+      if (plan.excludeNames.has(host) || plan.excludeNamePorts.has(`${host}:${port}`)) return false;
+      if (!plan.specs.some((s) => s.kind === 'name' && s.name === host && s.ports.includes(port))) return false;
+    } else {
+      const sp = space(addr.family, addr.zone);
+      const zoneless = space(addr.family, null);
+      const excluded = [plan.excludeAll.get(sp), plan.excludePort.get(`${sp}|${port}`), ...(addr.zone !== null ? [plan.excludeAll.get(zoneless), plan.excludePort.get(`${zoneless}|${port}`)] : [])];
+      if (excluded.some((set) => set?.has(addr.value))) return false;
+      const yielded = plan.specs.some(
+        (s) => s.kind !== 'name' && s.family === addr.family && s.zone === addr.zone && s.first <= addr.value && addr.value <= s.last && s.ports.includes(port),
+      );
+      if (!yielded) return false;
+    }
+    return plan.shard === null || shardOf(host, addr?.family ?? null, port, plan.shard.count) === plan.shard.index;
+  };
+}
+
+function parseLiteral(host: string): { family: 4 | 6; value: bigint; zone: string | null } | null {
+  try {
+    if (/^[0-9.]+$/.test(host) && host.includes('.')) return { family: 4, value: parseIPv4(host), zone: null };
+    if (host.includes(':')) {
+      const { text, zone } = splitZone(host);
+      return { family: 6, value: parseIPv6(text), zone };
+    }
+  } catch {
+    /* not a literal */
+  }
+  return null;
+}

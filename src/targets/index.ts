@@ -25,6 +25,7 @@ export {
   shardOf,
   targetHash,
   targetKey,
+  targetScope,
   type Target,
   type ExpandOptions,
 } from './expand.js';

@@ -16,7 +16,7 @@ export const tcpDialer: Dialer = (address, port, timeoutMs, byDeadline) =>
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TransportError(byDeadline ? 'deadline' : 'timeout', `TCP connect to ${address}:${port} timed out after ${timeoutMs} ms`));
+      reject(new TransportError(byDeadline ? 'deadline' : 'timeout', `no answer to the TCP connect within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);

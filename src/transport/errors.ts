@@ -32,12 +32,16 @@ export class TransportError extends Error {
   }
 }
 
+const KNOWN_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /** Maps a Node socket error onto our vocabulary (ECONNREFUSED -> refused, ...). */
 export function classifySocketError(err: unknown): TransportError {
   if (err instanceof TransportError) return err;
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? '';
-  const detail = code ? `${code}${e.message ? `: ${e.message}` : ''}` : String(e?.message ?? err);
+  // The code says it all for the common cases ("connect ECONNREFUSED 10.0.0.5:3389" repeats the record's own
+  // address); an unknown error keeps its message.
+  const detail = code ? (KNOWN_CODES.has(code) ? code : `${code}${e.message ? `: ${e.message}` : ''}`) : String(e?.message ?? err);
   switch (code) {
     case 'ECONNREFUSED':
       return new TransportError('refused', detail);

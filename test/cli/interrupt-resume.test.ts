@@ -103,7 +103,7 @@ describe('Ctrl-C then --resume', () => {
     // A write cut short: half of a record for a host that is NOT done yet, no newline.
     const pendingSlow = slow.find((s) => !done1.includes(s.target));
     expect(pendingSlow, 'some slow host is still to do').toBeDefined();
-    const half = JSON.stringify({ schema_version: 1, target: pendingSlow!.target, host: pendingSlow!.host, port: pendingSlow!.port, status: 'ok' });
+    const half = JSON.stringify({ schema_version: 2, target: pendingSlow!.target, host: pendingSlow!.host, port: pendingSlow!.port, status: 'ok' });
     appendFileSync(out, half.slice(0, Math.floor(half.length / 2)));
 
     const second = await runCli(['scan', ...targets, '-f', 'ndjson', '--resume', out, '-o', out, ...PROBE], { timeoutMs: 60_000 });
@@ -148,9 +148,10 @@ describe('Ctrl-C then --resume', () => {
     expect(readFileSync(out, 'utf8')).toBe(text1);
   });
 
-  it('--resume of a missing file is an input error', async () => {
-    const r = await runCli(['scan', '127.0.81.203', '--resume', join(tmp.dir, 'missing.ndjson'), ...PROBE], { timeoutMs: 30_000 });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rdprobe: --resume: .*missing\.ndjson\n$/);
+  it('--resume of a file that does not exist yet starts a fresh scan (the README\'s `-o F --resume F` works as a first run)', async () => {
+    const out = join(tmp.dir, 'first-run.ndjson');
+    const r = await runCli(['scan', '127.0.81.203', '127.0.81.204', '-o', out, '--resume', out, ...PROBE], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseNdjson(readFileSync(out, 'utf8')).map(keyOf).sort()).toEqual(['127.0.81.203:3389', '127.0.81.204:3389']);
   });
 });

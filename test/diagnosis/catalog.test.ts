@@ -48,7 +48,7 @@ describe('catalog', () => {
       expect(e.trigger.length, e.id).toBeGreaterThan(5);
       expect(e.causes.length, e.id).toBeGreaterThan(0);
       for (const c of e.causes) expect(['confirmed', 'likely', 'possible'], e.id).toContain(c.certainty);
-      expect(new Set(e.causes.map((c) => c.key)).size, e.id).toBe(e.causes.length);
+      expect(new Set(e.causes.map((c) => c.id)).size, e.id).toBe(e.causes.length);
       expect(e.checks.length, e.id).toBeGreaterThan(0);
       expect(e.remediation.length, e.id).toBeGreaterThan(0);
       expect(e.references.length, e.id).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
+import { causesOf, explained } from '../helpers/findings.js';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/diagnosis/index.js';
+import { catalog, diagnose } from '../../src/diagnosis/index.js';
 import type { Finding, ProbeRecord } from '../../src/record.js';
 import {
   alert,
@@ -45,23 +46,24 @@ describe('baseline records', () => {
 describe('reachability', () => {
   it('unreachable: refused ranks "RDP disabled / service stopped" first', () => {
     const r = emptyRecord({ status: 'unreachable', failure: { stage: 'tcp', reason: 'refused', detail: null } });
-    const f = expectFires(r, 'unreachable', ['status = "unreachable"', 'failure.reason = "refused"']);
-    expect(f.causes[0]!.text).toMatch(/fDenyTSConnections/);
-    expect(f.causes.some((c) => /does not resolve/.test(c.text))).toBe(false);
-    expect(f.checks).toContain('Test-NetConnection -ComputerName srv01.corp.example -Port 3389');
+    const f = expectFires(r, 'unreachable', ['failure.reason = "refused"']);
+    expect(causesOf(f)[0]!.text).toMatch(/fDenyTSConnections/);
+    expect(causesOf(f).some((c) => /does not resolve/.test(c.text))).toBe(false);
+    expect(explained(f, r).checks).toContain('Test-NetConnection -ComputerName srv01.corp.example -Port 3389');
   });
 
   it('unreachable: a timeout ranks the firewall first; a DNS failure ranks DNS first', () => {
     const t = expectFires(emptyRecord({ status: 'unreachable', failure: { stage: 'tcp', reason: 'timeout', detail: null } }), 'unreachable', []);
-    expect(t.causes[0]!.text).toMatch(/firewall/);
+    expect(causesOf(t)[0]!.text).toMatch(/firewall/);
     const d = expectFires(emptyRecord({ status: 'unreachable', failure: { stage: 'dns', reason: 'not_found', detail: null } }), 'unreachable', ['failure.stage = "dns"']);
-    expect(d.causes[0]!.text).toMatch(/does not resolve/);
+    expect(causesOf(d)[0]!.text).toMatch(/does not resolve/);
   });
 
   it('checks name the scanned port when it is not 3389', () => {
-    const f = expectFires(emptyRecord({ port: 3390, status: 'unreachable', failure: { stage: 'tcp', reason: 'refused', detail: null } }), 'unreachable', []);
-    expect(f.checks).toContain('netstat -ano | findstr :3390');
-    expect(f.checks.join('\n')).not.toMatch(/3389/);
+    const r = emptyRecord({ port: 3390, status: 'unreachable', failure: { stage: 'tcp', reason: 'refused', detail: null } });
+    const f = expectFires(r, 'unreachable', []);
+    expect(explained(f, r).checks).toContain('netstat -ano | findstr :3390');
+    expect(explained(f, r).checks.join('\n')).not.toMatch(/3389/);
   });
 
   it('not_rdp cites what answered', () => {
@@ -77,7 +79,7 @@ describe('reachability', () => {
   it('protocol_error names the stage, and gives way to a TLS diagnosis that explains it', () => {
     const mcs = emptyRecord({ status: 'error', failure: { stage: 'mcs', reason: 'reset', detail: null } });
     const f = expectFires(mcs, 'protocol_error', ['failure.stage = "mcs"']);
-    expect(f.causes[0]!.text).toMatch(/encryption level/);
+    expect(causesOf(f)[0]!.text).toMatch(/encryption level/);
 
     const tlsBroken = emptyRecord({
       status: 'error',
@@ -99,7 +101,7 @@ describe('negotiation', () => {
     const r = emptyRecord({ protocols: protocols({ ssl: refuses('ssl', 'SSL_CERT_NOT_ON_SERVER'), hybrid: refuses('hybrid', 'SSL_CERT_NOT_ON_SERVER') }) });
     const f = expectFires(r, 'negotiation_cert_not_on_server', ['protocols.ssl.failure_code = "SSL_CERT_NOT_ON_SERVER"']);
     expect(f.severity).toBe('critical');
-    expect(f.event_ids).toContain('Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057');
+    expect(explained(f).event_ids).toContain('Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057');
     expectSilent(emptyRecord({ protocols: protocols() }), 'negotiation_cert_not_on_server');
   });
 
@@ -122,8 +124,8 @@ describe('negotiation', () => {
       protocols: protocols({ rdp: selects('rdp', 'rdp'), ssl: refuses('ssl', 'SSL_NOT_ALLOWED_BY_SERVER'), hybrid: refuses('hybrid', 'SSL_NOT_ALLOWED_BY_SERVER') }),
     });
     const f = expectFires(r, 'nla_not_required', []);
-    expect(f.causes[0]).toMatchObject({ certainty: 'confirmed' });
-    expect(f.causes[0]!.text).toMatch(/SecurityLayer 0/);
+    expect(causesOf(f)[0]).toMatchObject({ certainty: 'confirmed' });
+    expect(causesOf(f)[0]!.text).toMatch(/SecurityLayer 0/);
   });
 
   it('negotiation_inconsistent: a protocol selected that was not requested', () => {
@@ -151,13 +153,13 @@ describe('Standard RDP Security', () => {
       rdp_security: rdpSecurity({ encryption_level: 'high', encryption_methods: ['128bit'], server_certificate: { type: 'proprietary', key_bits: 512, exponent: 65537, chain_length: null, leaf: null } }),
     });
     const f = expectFires(r, 'standard_rdp_security_allowed', ['protocols.rdp.supported = true', 'rdp_security.server_certificate.key_bits = 512']);
-    expect(f.causes.some((c) => /predates negotiation/.test(c.text))).toBe(false);
+    expect(causesOf(f).some((c) => /predates negotiation/.test(c.text))).toBe(false);
   });
 
   it('standard_rdp_security_allowed for an old server that ignores negotiation', () => {
     const old = { ...selects('rdp', 'rdp'), response: 'no_negotiation' as const };
     const f = expectFires(emptyRecord({ protocols: protocols({ rdp: old }) }), 'standard_rdp_security_allowed', ['protocols.rdp.response = "no_negotiation"']);
-    expect(f.causes[0]!.text).toMatch(/predates negotiation/);
+    expect(causesOf(f)[0]!.text).toMatch(/predates negotiation/);
   });
 
   it('standard_rdp_security_allowed is silent when RDP is refused or unmeasured', () => {
@@ -206,14 +208,14 @@ describe('TLS', () => {
       credssp: credssp({ version: 3, ntlm: ntlm({ os_version: '6.1.7601' }) }),
     });
     const f = expectFires(r, 'tls12_missing', ['tls.versions["tls1.2"] = false', 'tls.versions["tls1.0"] = true', 'credssp.ntlm.os_version = "6.1.7601"']);
-    expect(f.causes[0]!.text).toMatch(/KB3080079/);
+    expect(causesOf(f)[0]!.text).toMatch(/KB3080079/);
     expect(f.severity).toBe('high');
   });
 
   it('tls12_missing on a newer Windows rules KB3080079 out', () => {
     const r = emptyRecord({ tls: tls({ 'tls1.0': true, 'tls1.2': false }), credssp: credssp({ ntlm: ntlm({ os_version: '10.0.17763' }) }) });
     const f = expectFires(r, 'tls12_missing', []);
-    expect(f.causes.some((c) => /KB3080079/.test(c.text))).toBe(false);
+    expect(causesOf(f).some((c) => /KB3080079/.test(c.text))).toBe(false);
   });
 
   it('tls12_missing is silent when TLS 1.2 works, is untested, or nothing older works', () => {
@@ -231,12 +233,12 @@ describe('TLS', () => {
       ),
     });
     const f = expectFires(r, 'tls_failed_all_versions', ['protocols.ssl.supported = true', 'tls.versions["tls1.2"] = false', 'tls.attempts["tls1.0"].refusal.kind = "reset"']);
-    expect(f.causes[0]).toMatchObject({ certainty: 'likely' });
-    expect(f.causes[0]!.text).toMatch(/private key/);
-    expect(f.causes[1]!.text).toMatch(/36871/);
-    expect(f.event_ids).toEqual(expect.arrayContaining(['Schannel 36870', 'Schannel 36872', 'Schannel 36871']));
-    expect(f.remediation.join('\n')).toMatch(/MachineKeys/);
-    expect(f.remediation.join('\n')).toMatch(/SessionEnv/);
+    expect(causesOf(f)[0]).toMatchObject({ certainty: 'likely' });
+    expect(causesOf(f)[0]!.text).toMatch(/private key/);
+    expect(causesOf(f)[1]!.text).toMatch(/36871/);
+    expect(explained(f).event_ids).toEqual(expect.arrayContaining(['Schannel 36870', 'Schannel 36872', 'Schannel 36871']));
+    expect(explained(f).remediation.join('\n')).toMatch(/MachineKeys/);
+    expect(explained(f).remediation.join('\n')).toMatch(/SessionEnv/);
   });
 
   it('tls_failed_all_versions on a pre-RDP 10 server ranks the TLS 1.0-only stack (Schannel 36871 / 10013) first', () => {
@@ -246,10 +248,10 @@ describe('TLS', () => {
       rdp_security: rdpSecurity({ encryption_level: 'client_compatible', server_version_raw: '0x00080004' }),
     });
     const f = expectFires(r, 'tls_failed_all_versions', ['rdp_security.server_version_raw = "0x00080004"']);
-    expect(f.causes[0]).toMatchObject({ certainty: 'likely' });
-    expect(f.causes[0]!.text).toMatch(/36871 with internal error state 10013/);
+    expect(causesOf(f)[0]).toMatchObject({ certainty: 'likely' });
+    expect(causesOf(f)[0]!.text).toMatch(/36871 with internal error state 10013/);
     const modern = emptyRecord({ ...r, rdp_security: rdpSecurity({ server_version_raw: '0x0008000c' }) });
-    expect(find(modern, 'tls_failed_all_versions')!.causes[0]!.text).toMatch(/private key/);
+    expect(causesOf(find(modern, 'tls_failed_all_versions')!)[0]!.text).toMatch(/private key/);
   });
 
   it('tls_failed_all_versions ranks the cipher/version policy first when every refusal is a handshake_failure alert', () => {
@@ -259,8 +261,8 @@ describe('TLS', () => {
       tls: tls({ 'tls1.0': false, 'tls1.1': false, 'tls1.2': false }, { 'tls1.0': a, 'tls1.1': a, 'tls1.2': a }, { via: 'hybrid' }),
     });
     const f = expectFires(r, 'tls_failed_all_versions', ['tls.attempts["tls1.2"].refusal.alert_description = "handshake_failure"']);
-    expect(f.causes[0]!.text).toMatch(/cipher suite/);
-    expect(f.causes.find((c) => /private key/.test(c.text))!.certainty).toBe('possible');
+    expect(causesOf(f)[0]!.text).toMatch(/cipher suite/);
+    expect(causesOf(f).find((c) => /private key/.test(c.text))!.certainty).toBe('possible');
   });
 
   it('tls_failed_all_versions needs the server to have selected TLS, and a failure on every tested version', () => {
@@ -286,7 +288,7 @@ describe('certificate', () => {
   it('cert_expired, not cert_expiring_soon', () => {
     const r = withCert({ expired: true, days_remaining: -3, not_after: '2026-11-19T00:00:00.000Z', self_signed: true });
     const f = expectFires(r, 'cert_expired', ['certificate.expired = true', 'certificate.days_remaining = -3']);
-    expect(f.causes[0]!.text).toMatch(/self-signed/);
+    expect(causesOf(f)[0]!.text).toMatch(/self-signed/);
     expectSilent(r, 'cert_expiring_soon');
   });
 
@@ -313,7 +315,7 @@ describe('certificate', () => {
   it('cert_self_signed is informational and says it is normal', () => {
     const f = expectFires(withCert({ self_signed: true, issuer: 'CN=srv01.corp.example' }), 'cert_self_signed', ['certificate.self_signed = true']);
     expect(f.severity).toBe('info');
-    expect(f.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(f)[0]!.certainty).toBe('confirmed');
   });
 
   it('cert_weak_key below 2048-bit RSA only', () => {
@@ -339,10 +341,10 @@ describe('certificate', () => {
 
   it('cert_name_mismatch: a short scanned name ranks "use the full name" first', () => {
     const f = expectFires(emptyRecord({ host: 'SRV01', certificate: certificate() }), 'cert_name_mismatch', ['host = "SRV01"']);
-    expect(f.causes[0]!.text).toMatch(/short name/);
+    expect(causesOf(f)[0]!.text).toMatch(/short name/);
     const other = expectFires(emptyRecord({ certificate: certificate({ subject_cn: 'old.corp.example', san: [], self_signed: true }) }), 'cert_name_mismatch', []);
-    expect(other.causes[0]!.text).toMatch(/renamed/);
-    expect(other.causes.some((c) => /short name/.test(c.text))).toBe(false);
+    expect(causesOf(other)[0]!.text).toMatch(/renamed/);
+    expect(causesOf(other).some((c) => /short name/.test(c.text))).toBe(false);
   });
 
   it('negotiation_inconsistent ignores what servers answer to RDSTLS- or RDSAAD-only requests', () => {
@@ -374,7 +376,7 @@ describe('certificate', () => {
 describe('CredSSP and NTLM', () => {
   it('credssp_outdated below version 5', () => {
     const f = expectFires(emptyRecord({ credssp: credssp({ version: 3 }) }), 'credssp_outdated', ['credssp.version = 3']);
-    expect(f.checks).toContain('reg query "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\CredSSP\\Parameters" /v AllowEncryptionOracle');
+    expect(explained(f).checks).toContain('reg query "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\CredSSP\\Parameters" /v AllowEncryptionOracle');
     expectSilent(emptyRecord({ credssp: credssp({ version: 5 }) }), 'credssp_outdated');
     expectSilent(emptyRecord({ credssp: credssp({ version: null }) }), 'credssp_outdated');
   });
@@ -382,16 +384,16 @@ describe('CredSSP and NTLM', () => {
   it('credssp_error ranks the cause the NTSTATUS points at', () => {
     const r = emptyRecord({ credssp: credssp({ error_code: { hex: '0xC000015B', name: 'STATUS_LOGON_TYPE_NOT_GRANTED' }, ntlm: null }) });
     const f = expectFires(r, 'credssp_error', ['credssp.error_code = 0xC000015B (STATUS_LOGON_TYPE_NOT_GRANTED)']);
-    expect(f.causes[0]).toMatchObject({ certainty: 'likely' });
-    expect(f.causes[0]!.text).toMatch(/Allow log on through Remote Desktop Services/);
+    expect(causesOf(f)[0]).toMatchObject({ certainty: 'likely' });
+    expect(causesOf(f)[0]!.text).toMatch(/Allow log on through Remote Desktop Services/);
     const oracle = expectFires(emptyRecord({ credssp: credssp({ error_code: { hex: '0xc00000bb', name: 'STATUS_NOT_SUPPORTED' } }) }), 'credssp_error', []);
-    expect(oracle.causes[0]!.text).toMatch(/oracle/);
+    expect(causesOf(oracle)[0]!.text).toMatch(/oracle/);
     expectSilent(emptyRecord({ credssp: credssp() }), 'credssp_error');
   });
 
   it('clock_skew beyond 300 s either way, and says the prober may be wrong', () => {
     const f = expectFires(emptyRecord({ credssp: credssp({ ntlm: ntlm({ clock_skew_seconds: -742 }) }) }), 'clock_skew', ['credssp.ntlm.clock_skew_seconds = -742']);
-    expect(f.causes.map((c) => c.text).join(' ')).toMatch(/rdprobe is wrong/);
+    expect(causesOf(f).map((c) => c.text).join(' ')).toMatch(/rdprobe is wrong/);
     expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ clock_skew_seconds: 300 }) }) }), 'clock_skew');
     expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ clock_skew_seconds: 400 }) }) }), 'clock_skew', { maxClockSkewSeconds: 600 });
     expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ clock_skew_seconds: null }) }) }), 'clock_skew');
@@ -412,14 +414,14 @@ describe('host identity', () => {
       host: 'broker01.corp.example',
     });
     const f = expectFires(r, 'host_identity_mismatch', ['certificate.subject_cn = "OLDNAME.corp.example"', 'credssp.ntlm.netbios_computer = "BROKER01"']);
-    expect(f.causes[0]!.text).toMatch(/renamed/);
-    expect(f.event_ids).toEqual(expect.arrayContaining(['Microsoft-Windows-TerminalServices-SessionBroker 2056', 'Microsoft-Windows-TerminalServices-SessionBroker-Client 1296']));
+    expect(causesOf(f)[0]!.text).toMatch(/renamed/);
+    expect(explained(f).event_ids).toEqual(expect.arrayContaining(['Microsoft-Windows-TerminalServices-SessionBroker 2056', 'Microsoft-Windows-TerminalServices-SessionBroker-Client 1296']));
   });
 
   it('host_identity_mismatch when only the scanned name differs ranks alias / stale DNS first', () => {
     const r = emptyRecord({ host: 'fileserver.corp.example', credssp: credssp() });
     const f = expectFires(r, 'host_identity_mismatch', ['host = "fileserver.corp.example"', 'credssp.ntlm.dns_computer = "srv01.corp.example"']);
-    expect(f.causes[0]!.text).toMatch(/alias/);
+    expect(causesOf(f)[0]!.text).toMatch(/alias/);
   });
 
   it('host_identity_mismatch compares first labels case-insensitively and NetBIOS names on 15 characters', () => {
@@ -455,8 +457,12 @@ describe('ordering and shape', () => {
     expect(found.map((f) => f.id)).toEqual(['standard_rdp_security_allowed', 'nla_not_required', 'tls_legacy_enabled', 'cert_expiring_soon', 'cert_self_signed']);
   });
 
-  it('findings carry no internal cause keys', () => {
+  it('findings carry the ranked cause ids and their certainty, not the catalog text (lean records)', () => {
     const f = diagnose(emptyRecord({ status: 'unreachable', failure: { stage: 'tcp', reason: 'refused', detail: null } }))[0]!;
-    for (const c of f.causes) expect(Object.keys(c).sort()).toEqual(['certainty', 'text']);
+    expect(Object.keys(f).sort()).toEqual(['causes', 'evidence', 'id', 'severity', 'title']);
+    for (const [id, certainty] of Object.entries(f.causes)) {
+      expect(catalog.unreachable.causes.map((c) => c.id)).toContain(id);
+      expect(['confirmed', 'likely', 'possible']).toContain(certainty);
+    }
   });
 });

@@ -1,4 +1,5 @@
 /** Whole-host scenarios matching the lab servers and the conditions of KNOWN-CAUSES.md. */
+import { causesOf, explained } from '../helpers/findings.js';
 import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseFleet } from '../../src/diagnosis/index.js';
 import type { ProbeRecord } from '../../src/record.js';
@@ -33,8 +34,8 @@ describe('lab scenarios', () => {
     const f = found[0]!;
     expect(f.id).toBe('tls_failed_all_versions');
     expect(f.severity).toBe('critical');
-    expect(f.causes[0]!.text).toMatch(/private key/);
-    expect(f.checks).toContain('icacls C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys');
+    expect(causesOf(f)[0]!.text).toMatch(/private key/);
+    expect(explained(f).checks).toContain('icacls C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys');
   });
 
   it('xrdp in rdp mode at level low: exactly standard_rdp_security_allowed, weak_rdp_encryption, nla_not_required', () => {
@@ -67,8 +68,8 @@ describe('lab scenarios', () => {
     ]);
     // xrdp answers a CredSSP request with RDP: the non-Windows cause comes first
     const nla = found.find((f) => f.id === 'nla_not_required')!;
-    expect(nla.causes[0]!.text).toMatch(/CredSSP/);
-    expect(found.find((f) => f.id === 'standard_rdp_security_allowed')!.causes[0]!.text).toMatch(/xrdp/);
+    expect(causesOf(nla)[0]!.text).toMatch(/CredSSP/);
+    expect(causesOf(found.find((f) => f.id === 'standard_rdp_security_allowed')!)[0]!.text).toMatch(/xrdp/);
   });
 
   it('an expired self-signed certificate: cert_expired (not cert_expiring_soon)', () => {
@@ -98,7 +99,7 @@ describe('lab scenarios', () => {
     });
     const found = diagnose(r);
     expect(ids(found)).toEqual(['cert_self_signed', 'credssp_outdated', 'os_unsupported', 'tls12_missing', 'tls_legacy_enabled']);
-    expect(found.find((f) => f.id === 'tls12_missing')!.causes[0]!.text).toMatch(/KB3080079/);
+    expect(causesOf(found.find((f) => f.id === 'tls12_missing')!)[0]!.text).toMatch(/KB3080079/);
   });
 
   it('cloned VMs: two records sharing a certificate get cert_duplicate, each listing the other', () => {
@@ -111,7 +112,7 @@ describe('lab scenarios', () => {
     expect(fa.map((f) => f.id)).toEqual(['cert_duplicate']);
     expect(fa[0]!.evidence).toContain(`certificate.sha1_fingerprint = "${sha1}"`);
     expect(fa[0]!.evidence).toContain('same certificate on: vm-b.corp.example:3389 (10.0.0.22)');
-    expect(fa[0]!.causes[0]!.text).toMatch(/sysprep/);
+    expect(causesOf(fa[0]!)[0]!.text).toMatch(/sysprep/);
   });
 });
 
@@ -128,7 +129,7 @@ describe('fleet rules', () => {
     const c = certificate({ subject_cn: 'farm.corp.example' });
     const fleet = diagnoseFleet([rec('sh1', '10.0.0.1', { certificate: c }), rec('sh2', '10.0.0.2', { certificate: c }), rec('sh3', '10.0.0.3', { certificate: c })]);
     const f = fleet.get('sh1:3389')![0]!;
-    expect(f.causes[0]!.text).toMatch(/deployed on purpose/);
+    expect(causesOf(f)[0]!.text).toMatch(/deployed on purpose/);
     expect(f.evidence).toContain('same certificate on: sh2:3389 (10.0.0.2), sh3:3389 (10.0.0.3)');
   });
 

@@ -27,8 +27,8 @@ import {
 // ------------------------------------------------------------------------------------------ whole records
 
 /** The measurement fields of a record in which nothing was measured. */
-export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'server_flags' | 'tls' | 'certificate' | 'credssp' | 'rdp_security'> {
-  return { protocols: null, nla_required: null, server_flags: [], tls: null, certificate: null, credssp: null, rdp_security: null };
+export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security'> {
+  return { protocols: null, nla_required: null, tls: null, certificate: null, credssp: null, rdp_security: null };
 }
 
 /** A complete, valid record of srv01.corp.example in which nothing was measured; `over` replaces whole fields. */
@@ -43,9 +43,11 @@ export function emptyRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
     status: 'ok',
     failure: null,
     ...unmeasured(),
-    timings_ms: { total: 0, dns: null, tcp: null, x224: null, tls: null, credssp: null, mcs: null },
+    timings_ms: { total: 0  },
     connections: 0,
+    not_measured: {},
     findings: [],
+    scan: null,
     ...over,
   };
 }
@@ -202,10 +204,7 @@ export function finding(id: string, severity: Severity, over: Partial<Finding> =
     severity,
     title: `${id} title`,
     evidence: [`evidence for ${id}`],
-    causes: [],
-    event_ids: [],
-    checks: [],
-    remediation: [`fix ${id}`],
+    causes: {},
     ...over,
   };
 }

@@ -180,8 +180,11 @@ describe('output safety of server-controlled strings through the real CLI', () =
     expect(run.stdout).not.toMatch(RAW_CONTROL);
     const root = parseXml(run.stdout);
     expect(root.name).toBe('testsuites');
-    // One suite for the host and one for the scan: the fake </testsuite><testsuite> in an NTLM name is text.
-    expect(root.children.filter((c) => c.name === 'testsuite')).toHaveLength(2);
+    // One suite for the host, one for the scan and one explaining the findings: the fake </testsuite><testsuite> in
+    // an NTLM name is text.
+    const suites = root.children.filter((c) => c.name === 'testsuite');
+    expect(suites).toHaveLength(3);
+    expect(suites.slice(1).map((c) => c.attrs['name'])).toEqual(['rdprobe', 'rdprobe explain']);
     // A real XML parser agrees, when one is at hand (Python's expat).
     const py = spawnSync('python3', ['-c', 'import sys,xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read()); print("ok")'], { input: run.stdout, encoding: 'utf8', timeout: 20_000 });
     if (!py.error) expect(py.stdout.trim(), py.stderr).toBe('ok');

@@ -13,7 +13,7 @@ import { resolveHost } from '../../src/transport/resolve.js';
 import { Budget } from '../../src/transport/clock.js';
 import { FrameReader } from '../../src/transport/frame-reader.js';
 import { TransportError } from '../../src/transport/errors.js';
-import type { ProbeRecord } from '../../src/record.js';
+import type { MeasuredRecord } from '../../src/record.js';
 import {
   alertStorm,
   challengeWithBadOffsets,
@@ -48,7 +48,7 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function against(host: string, behaviour: Behaviour, opts: Partial<ProbeOptions> = {}): Promise<{ r: ProbeRecord; ms: number; peer: Peer }> {
+async function against(host: string, behaviour: Behaviour, opts: Partial<ProbeOptions> = {}): Promise<{ r: MeasuredRecord; ms: number; peer: Peer }> {
   const peer = await startPeer(host, behaviour);
   peers.push(peer);
   const limit = pLimit(4);

@@ -61,7 +61,7 @@ describe.runIf(LAB)('rdprobe scan against the lab', () => {
       expect(r.protocols!.hybrid_ex.selected).toBe('ssl');
       expect(r.protocols!.rdstls.selected).toBe('rdp');
       expect(r.nla_required).toBe(false);
-      expect(r.server_flags).toEqual(['EXTENDED_CLIENT_DATA_SUPPORTED']);
+      expect(r.protocols!.hybrid_ex.flags).toEqual(['EXTENDED_CLIENT_DATA_SUPPORTED']);
     });
     it('accepts TLS 1.2 and 1.3 only, refusing 1.0/1.1 with a protocol_version alert', () => {
       const r = rec('127.0.10.1');

@@ -55,7 +55,6 @@ export function okRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
       Object.entries(supported).map(([k, v]) => [k, protocol(v)]),
     ) as Record<ProtocolKey, ProtocolResult>,
     nla_required: true,
-    server_flags: ['EXTENDED_CLIENT_DATA_SUPPORTED'],
     tls: tls({ 'tls1.0': false, 'tls1.1': false, 'tls1.2': true }),
     certificate: certificate(),
     credssp: credssp({
@@ -70,7 +69,7 @@ export function okRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
         clock_skew_seconds: -3,
       }),
     }),
-    timings_ms: { total: 812, dns: 2, tcp: 10, x224: 20, tls: 100, credssp: 200, mcs: null },
+    timings_ms: { total: 812,  dns: 2,  tcp: 10,  x224: 20,  tls: 100,  credssp: 200 },
     connections: 9,
     findings: [finding('cert-self-signed', 'medium'), finding('tls-1.3-unsupported', 'info')],
     ...over,
@@ -85,7 +84,7 @@ export function unreachableRecord(over: Partial<ProbeRecord> = {}): ProbeRecord 
     scanned_at: '2026-11-22T10:00:01.000Z',
     status: 'unreachable',
     failure: { stage: 'tcp', reason: 'timeout', detail: 'no answer after 5000 ms' },
-    timings_ms: { total: 5003, dns: 0, tcp: null, x224: null, tls: null, credssp: null, mcs: null },
+    timings_ms: { total: 5003,  dns: 0 },
     connections: 1,
     ...over,
   });

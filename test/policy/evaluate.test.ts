@@ -1,8 +1,9 @@
+import { explained } from '../helpers/findings.js';
 import { describe, it, expect } from 'vitest';
+import { gateExitCode } from '../../src/diagnosis/judge.js';
 import type { Finding, ProbeRecord } from '../../src/record.js';
 import {
   evaluatePolicy,
-  gateExitCode,
   parsePolicy,
   policyFromFlags,
   resolveRules,
@@ -49,7 +50,7 @@ describe('evaluatePolicy: each rule violated', () => {
     expect(f.evidence).toContain('nla_required = false');
     expect(f.evidence).toContain('protocols.ssl.supported = true');
     expect(f.evidence.at(-1)).toBe('policy require_nla = true (command line)');
-    expect(f.remediation.length).toBeGreaterThan(0);
+    expect(explained(f).remediation.length).toBeGreaterThan(0);
     expect(evalRules(makeRecord({ nla_required: false }), { require_nla: false })).toEqual([]);
   });
 

@@ -31,7 +31,6 @@ export function baseRecord(): ProbeRecord {
       rdsaad: refuses('rdsaad', 'HYBRID_REQUIRED_BY_SERVER', { requested: ['rdsaad'] }),
     }),
     nla_required: true,
-    server_flags: ['EXTENDED_CLIENT_DATA_SUPPORTED'],
     tls: tls(
       { 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true },
       {
@@ -52,7 +51,7 @@ export function baseRecord(): ProbeRecord {
     credssp: credssp({
       ntlm: ntlm({ server_time: '2025-01-15T10:00:01.000Z', clock_skew_seconds: 1, negotiate_flags: ['NEGOTIATE_UNICODE'] }),
     }),
-    timings_ms: { total: 120, dns: 1, tcp: 2, x224: 3, tls: 10, credssp: 20, mcs: null },
+    timings_ms: { total: 120,  dns: 1,  tcp: 2,  x224: 3,  tls: 10,  credssp: 20 },
     connections: 9,
   });
 }
@@ -73,5 +72,5 @@ export function unreachableRecord(over: DeepPartial<ProbeRecord> = {}): ProbeRec
 }
 
 export function makeFinding(id: string, severity: Finding['severity'] = 'high'): Finding {
-  return finding(id, severity, { title: id, evidence: [], remediation: [] });
+  return finding(id, severity, { title: id, evidence: [] });
 }

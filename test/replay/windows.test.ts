@@ -91,7 +91,7 @@ describe('Windows answers to CredSSP requests', () => {
     expect(log.unexpected).toEqual([]);
     expect(log.beyondRecording.some((w) => w.includes(': 160301'))).toBe(true); // our TLS ClientHello
     expect(r.protocols!.hybrid_ex.supported).toBe(true);
-    expect(r.server_flags).toContain('REDIRECTED_AUTHENTICATION_MODE_SUPPORTED');
+    expect(r.protocols!.hybrid_ex.flags).toContain('REDIRECTED_AUTHENTICATION_MODE_SUPPORTED');
     expect(r.failure?.stage).toBe('tls');
   });
 });

@@ -3,7 +3,7 @@ import { runScan, type RunnerTarget } from '../../src/scan/runner.js';
 import { DEFAULT_PROBE_OPTIONS } from '../../src/probes/host.js';
 import { TransportError } from '../../src/transport/errors.js';
 import type { Dialer } from '../../src/transport/dialer.js';
-import type { ProbeRecord } from '../../src/record.js';
+import type { MeasuredRecord } from '../../src/record.js';
 
 // The runner is the one place that decides how much happens at once. These tests drive it with a dialer that
 // refuses every connection after a short delay, and observe what it does.
@@ -27,7 +27,7 @@ function refusing(delayMs: number, log: { at: number[]; open: number; maxOpen: n
   };
 }
 
-const base = (dialer: Dialer, onRecord: (r: ProbeRecord) => Promise<void>) => ({
+const base = (dialer: Dialer, onRecord: (r: MeasuredRecord) => Promise<void>) => ({
   concurrency: 8,
   rate: null,
   probe: opts,

@@ -18,4 +18,3 @@ export const HOST_RULES: readonly HostRule[] = [
   ...IDENTITY_RULES,
 ];
 
-export { FLEET_RULES, recordKey } from './fleet.js';

@@ -5,17 +5,16 @@ import { rankCauses, show } from '../evidence.js';
 import type { HostRule } from '../types.js';
 import { probes } from './negotiation.js';
 
+/** The failure, short (its detail stays in the record's own `failure`). */
 function failureEvidence(f: Failure | null): string[] {
-  if (f === null) return [];
-  const out = [show('failure.stage', f.stage), show('failure.reason', f.reason)];
-  if (f.detail !== null) out.push(show('failure.detail', f.detail));
-  return out;
+  return f === null ? [] : [show('failure.stage', f.stage), show('failure.reason', f.reason)];
 }
 
 export const unreachable: HostRule = (record) => {
   if (record.status !== 'unreachable') return [];
   const f = record.failure;
-  const evidence = [show('status', record.status), ...failureEvidence(f)];
+  // The reason says it all for a TCP failure (stage tcp is what unreachable means); a DNS failure says so.
+  const evidence = f === null ? [] : f.stage === 'tcp' ? [show('failure.reason', f.reason)] : failureEvidence(f);
   const entry = catalog.unreachable;
   // A refusal (RST) comes from the host itself: nothing listens. Silence is what a dropping firewall looks like.
   let order: Array<[string, Certainty]> = [];
@@ -23,7 +22,9 @@ export const unreachable: HostRule = (record) => {
   else if (f?.reason === 'refused') order = [['disabled', 'likely'], ['port_moved', 'likely'], ['firewall', 'possible']];
   else if (f?.reason === 'timeout' || f?.reason === 'deadline') order = [['firewall', 'likely'], ['host_down', 'likely'], ['disabled', 'possible']];
   else if (f?.reason === 'unreachable') order = [['host_down', 'likely'], ['firewall', 'possible']];
-  const drop = f?.stage === 'tcp' ? ['dns'] : []; // the name resolved, so DNS is not it
+  // The name resolved, so DNS is not it; a refusal (RST) came from the host or a device answering for it, so the
+  // host is not down.
+  const drop = f?.stage === 'tcp' ? (f.reason === 'refused' ? ['dns', 'host_down'] : ['dns']) : [];
   return [{ id: entry.id, evidence, causes: rankCauses(entry, order, drop) }];
 };
 
@@ -41,7 +42,8 @@ export const notRdp: HostRule = (record) => {
 };
 
 export const protocolError: HostRule = (record) => {
-  if (record.status !== 'error') return [];
+  // rdprobe's own deadline cut the handshake: that is probe_incomplete, not the server breaking off.
+  if (record.status !== 'error' || record.failure?.reason === 'deadline') return [];
   const f = record.failure;
   const evidence = [show('status', record.status), ...failureEvidence(f)];
   const entry = catalog.protocol_error;
@@ -67,4 +69,13 @@ export const protocolError: HostRule = (record) => {
   return [{ id: entry.id, evidence, causes: rankCauses(entry, order) }];
 };
 
-export const REACHABILITY_RULES: HostRule[] = [unreachable, notRdp, protocolError];
+/** A check that was due and cut off by rdprobe's own deadline or budget: the verdict on this host is incomplete. */
+export const probeIncomplete: HostRule = (record) => {
+  const cut = Object.entries(record.not_measured ?? {});
+  if (cut.length === 0) return [];
+  const evidence = cut.map(([check, why]) => show(`not_measured.${check}`, why));
+  if (record.failure?.reason === 'deadline') evidence.push(...failureEvidence(record.failure));
+  return [{ id: 'probe_incomplete', evidence }];
+};
+
+export const REACHABILITY_RULES: HostRule[] = [unreachable, notRdp, protocolError, probeIncomplete];

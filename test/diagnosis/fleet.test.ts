@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { FleetIndex } from '../../src/scan/fleet.js';
+import { FleetIndex } from '../../src/diagnosis/fleet.js';
 import { certificate, emptyRecord } from '../helpers/record-factory.js';
 
 const host = (i: number, sha1: string) =>

@@ -1,0 +1,102 @@
+/**
+ * The verdict on a scan, in one place: every record (probed now, or read back from a file being resumed) gets its
+ * host findings, its policy findings and its fleet findings here, and the gate (--fail-on, --policy) is decided
+ * here. The CLI wires records through a Judge; it does not judge.
+ */
+import { evaluatePolicy, isPolicyFinding, type Policy } from '../policy/index.js';
+import { severityRank, type Finding, type ProbeRecord, type Severity } from '../record.js';
+import { hostPortKey } from '../targets/key.js';
+import { explainInline, sortFindings } from './findings.js';
+import { FleetIndex } from './fleet.js';
+import { diagnose } from './index.js';
+import type { DiagnoseOptions } from './types.js';
+
+export const FLEET_FINDING_IDS: readonly string[] = ['cert_duplicate', 'netbios_duplicate'];
+
+export interface JudgeOptions {
+  diagnose: DiagnoseOptions;
+  policy: Policy | null;
+  /** --fail-on; undefined when not given. */
+  failOn: Severity | 'none' | undefined;
+  /** --explain-inline: findings carry the catalog's text. */
+  explainInline: boolean;
+}
+
+/**
+ * The gate as a predicate on one finding: at or above `failOn`; any policy finding when a policy is given (so
+ * `--policy` alone fails exactly when a host violates it or could not be checked against it); and, under any gate,
+ * `probe_incomplete` (what rdprobe could not measure never passes a gate).
+ */
+export function gatePredicate(failOn: Severity | 'none', opts: { policy?: boolean } = {}): (f: Finding) => boolean {
+  const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
+  const anyGate = failOn !== 'none' || opts.policy === true;
+  return (f) => severityRank(f.severity) >= threshold || (opts.policy === true && isPolicyFinding(f)) || (anyGate && f.id === 'probe_incomplete');
+}
+
+/** Exit code of a set of judged records under a gate: 1 when any finding fails it. */
+export function gateExitCode(records: Iterable<ProbeRecord>, failOn: Severity | 'none', opts: { policy?: boolean } = {}): 0 | 1 {
+  const fails = gatePredicate(failOn, opts);
+  for (const r of records) if (r.findings.some(fails)) return 1;
+  return 0;
+}
+
+export class Judge {
+  private readonly fleet = new FleetIndex();
+  private readonly failing = new Set<string>();
+  private fleetFinal: Map<string, Finding[]> | null = null;
+  /** Whether there is a gate at all (--fail-on or a policy); reports mark failures by `failsGate` only then. */
+  readonly hasGate: boolean;
+  readonly failsGate: (f: Finding) => boolean;
+
+  constructor(private readonly o: JudgeOptions) {
+    this.hasGate = o.policy !== null || (o.failOn !== undefined && o.failOn !== 'none');
+    this.failsGate = gatePredicate(o.failOn ?? 'none', { policy: o.policy !== null });
+  }
+
+  /**
+   * The record with its host and policy findings (whatever it carried before is replaced: a resumed record is
+   * judged again, by this run's rules), and the fleet findings it gets against the records judged before it (what
+   * a line streamed now can carry). Every record of the scan passes through here once.
+   */
+  judge(r: ProbeRecord): ProbeRecord {
+    const own = [...diagnose(r, this.o.diagnose), ...(this.o.policy ? evaluatePolicy(r, this.o.policy) : [])];
+    const streamed = this.fleet.add(r);
+    this.note(r, own);
+    return this.finish({ ...r, findings: sortFindings([...own, ...streamed]) });
+  }
+
+  /**
+   * Once every record is judged: the fleet findings of every member of every duplicate group. After this,
+   * `complete(r)` gives a record its final findings and `gateFailed` covers them.
+   */
+  close(): void {
+    this.fleetFinal = this.fleet.final();
+    for (const [key, findings] of this.fleetFinal) if (findings.some(this.failsGate)) this.failing.add(key);
+  }
+
+  /** A judged record with its final fleet findings (every member of a group, not only the later ones). */
+  complete(r: ProbeRecord): ProbeRecord {
+    if (!this.fleetFinal) throw new Error('Judge.complete before close');
+    const own = r.findings.filter((f) => !FLEET_FINDING_IDS.includes(f.id));
+    const fleet = this.fleetFinal.get(hostPortKey(r.host, r.port)) ?? [];
+    return this.finish({ ...r, findings: sortFindings([...own, ...fleet]) });
+  }
+
+  /** The gate failed on some record (the fleet findings of every member count once `close` ran). */
+  get gateFailed(): boolean {
+    return this.failing.size > 0;
+  }
+
+  /** hostPortKey of every host that fails the gate. */
+  get failingHosts(): ReadonlySet<string> {
+    return this.failing;
+  }
+
+  private note(r: ProbeRecord, findings: Finding[]): void {
+    if (findings.some(this.failsGate)) this.failing.add(hostPortKey(r.host, r.port));
+  }
+
+  private finish(r: ProbeRecord): ProbeRecord {
+    return this.o.explainInline ? { ...r, findings: r.findings.map((f) => explainInline(f, r)) } : r;
+  }
+}
