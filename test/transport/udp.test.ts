@@ -101,6 +101,31 @@ describe('udpExchange with the replay peer', () => {
   });
 });
 
+describe('the replay peer', () => {
+  it('answers only client SYNs, rewriting nothing but snSourceAck', async () => {
+    const p = await peer();
+    const s = dgram.createSocket('udp4');
+    cleanups.push(() => new Promise<void>((r) => s.close(() => r())));
+    const replies: Buffer[] = [];
+    s.on('message', (m) => replies.push(m));
+    await new Promise<void>((r) => s.connect(p.port, p.address, () => r()));
+    const syn = Buffer.from(buildSyn({ snInitialSequenceNumber: 0x01020304 }).bytes);
+    const notSyn = (at: number, v: number) => {
+      const b = Buffer.from(syn);
+      b.writeUInt32BE(v, at);
+      return b;
+    };
+    for (const d of [Buffer.alloc(8), notSyn(4, 0x00401800), notSyn(4, 0x00401805), notSyn(0, 7), syn]) s.send(d);
+    for (let i = 0; i < 50 && replies.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 30)); // room for a wrong extra answer to arrive
+    expect(p.ignored.map((x) => x.split(':')[0])).toEqual(['8 bytes, too short for FEC header + SYNDATA', 'uFlags 0x1800 without SYN', 'uFlags 0x1805 with ACK', 'snSourceAck 0x7, not -1']);
+    expect(p.answered).toEqual([0x01020304]);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.readUInt32BE(0)).toBe(0x01020304);
+    expect(replies[0]!.subarray(4).equals(Buffer.from(p.recorded.subarray(4)))).toBe(true);
+  });
+});
+
 describe('udpExchange failures', () => {
   it('a loopback port with nothing listening is refused (ICMP port unreachable; a timeout on Windows, see udp.ts)', async () => {
     const port = await closedPort();
