@@ -26,6 +26,8 @@ export interface Transcript {
 
 export interface TranscriptConnection {
   label: string;
+  /** Where this connection's bytes come from (pcap and frames), when the transcript has several sources. */
+  source?: string;
   flow: ({ client: string } | { server: string })[];
   /** Other requestedProtocols values this recorded answer stands for (documented server behaviour). */
   also_for_requests?: number[];
