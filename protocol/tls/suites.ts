@@ -484,7 +484,7 @@ const CIPHERS: Readonly<Record<string, readonly [BulkCipher, number, CipherMode]
   MAGMA_MGM_S: ['MAGMA', 256, 'MGM'],
 };
 
-const MACS: Readonly<Record<string, MacAlgorithm>> = { MD5: 'MD5', SHA: 'SHA1', SHA256: 'SHA256', SHA384: 'SHA384' };
+const MACS: Readonly<Record<string, MacAlgorithm>> = { NULL: 'none', MD5: 'MD5', SHA: 'SHA1', SHA256: 'SHA256', SHA384: 'SHA384' };
 const AEAD_MODES: ReadonlySet<CipherMode> = new Set(['GCM', 'CCM', 'CCM_8', 'POLY1305', 'MGM', 'AEGIS']);
 const PFS_KX: ReadonlySet<KeyExchange> = new Set(['DHE', 'ECDHE', 'DHE_PSK', 'ECDHE_PSK', 'SRP', 'ECCPWD', 'any']);
 
@@ -545,7 +545,7 @@ export function describe(id: number, iana: string, openssl: string | null): Ciph
   // The rest is <cipher>_<mac>, <cipher> alone (CCM suites, RFC 6655: the PRF is SHA-256), or GOST's <cipher>.
   let rest = m[3]!;
   let mac: MacAlgorithm | null = null;
-  const macMatch = /_(MD5|SHA|SHA256|SHA384)$/.exec(rest);
+  const macMatch = /_(NULL|MD5|SHA|SHA256|SHA384)$/.exec(rest);
   if (macMatch && CIPHERS[rest.slice(0, macMatch.index)]) {
     mac = MACS[macMatch[1]!]!;
     rest = rest.slice(0, macMatch.index);
