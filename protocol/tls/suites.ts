@@ -511,7 +511,8 @@ const TLS_1_0_TO_1_2: readonly ProtocolVersionKey[] = ['tls1.0', 'tls1.1', 'tls1
  * - EXPORT suites MUST NOT be negotiated in TLS 1.1 (RFC 4346 A.5) or later.
  * - DES and IDEA suites were removed from TLS 1.2 (RFC 5246 1.2, RFC 5469 1).
  * - AEAD suites, and CBC suites whose MAC is SHA-256/384, need TLS 1.2's PRF and record format (RFC 5246,
- *   RFC 5288, RFC 5289), except the PSK ones of RFC 5487 3.2 / RFC 5489 3.2, which say how to run with older PRFs.
+ *   RFC 5288, RFC 5289), except the PSK key exchanges' CBC and NULL suites (RFC 5487 3.2, RFC 5489 3.2,
+ *   RFC 6367 3.2), whose RFCs say how to run them with the TLS 1.0/1.1 PRF (OpenSSL marks them TLSv1 too).
  * - ECCPWD (RFC 8492) is defined for TLS 1.2 and 1.3; the RFC 9189 GOST suites for TLS 1.2 only.
  */
 function versionsOf(id: number, iana: string, mode: CipherMode, mac: MacAlgorithm, exp: boolean, cipher: BulkCipher, kx: KeyExchange): readonly ProtocolVersionKey[] {
@@ -520,8 +521,8 @@ function versionsOf(id: number, iana: string, mode: CipherMode, mac: MacAlgorith
   const ssl3 = id <= 0x001b;
   if (exp) return ssl3 ? ['ssl3', 'tls1.0'] : ['tls1.0'];
   if (cipher === 'DES' || cipher === 'IDEA') return ssl3 ? ['ssl3', 'tls1.0', 'tls1.1'] : ['tls1.0', 'tls1.1'];
-  const rfc5487 = (id >= 0x00ae && id <= 0x00b9) || (id >= 0xc037 && id <= 0xc03b);
-  if (AEAD_MODES.has(mode) || ((mac === 'SHA256' || mac === 'SHA384') && !rfc5487)) return ['tls1.2'];
+  const pskCbc = (kx === 'PSK' || kx === 'DHE_PSK' || kx === 'RSA_PSK' || kx === 'ECDHE_PSK') && !AEAD_MODES.has(mode);
+  if (AEAD_MODES.has(mode) || ((mac === 'SHA256' || mac === 'SHA384') && !pskCbc)) return ['tls1.2'];
   void iana;
   return ssl3 ? ['ssl3', ...TLS_1_0_TO_1_2] : TLS_1_0_TO_1_2;
 }
