@@ -96,7 +96,7 @@ export function decodeClientHelloBody(body: Uint8Array, base = 0): ClientHelloBo
   const r = new Reader(body, 'tls', base);
   const legacyVersion = r.u16be('client_version');
   if (legacyVersion >> 8 !== 0x03) r.fail(`client_version 0x${legacyVersion.toString(16).padStart(4, '0')} is not SSL 3.0 or TLS`, base);
-  const random = r.bytes(RANDOM_LENGTH, 'random').slice();
+  const random = Uint8Array.from(r.bytes(RANDOM_LENGTH, 'random'));
   const sessionId = readOpaque(r, 1, 'session_id', 0, SESSION_ID_MAX_LENGTH);
   const cipherSuites = readU16List(r, 2, 'cipher_suites', 2);
   const compressionMethods = readU8List(r, 1, 'compression_methods', 1);

@@ -242,7 +242,7 @@ function parseClientExtension(x: TlsExtension, base: number): ClientExtensionSpe
       out = { type: 'renegotiation_info', renegotiatedConnection: readOpaque(r, 1, 'renegotiated_connection') };
       break;
     case EXT_SESSION_TICKET:
-      out = { type: 'session_ticket', ticket: r.rest().slice() };
+      out = { type: 'session_ticket', ticket: Uint8Array.from(r.rest()) };
       break;
     case EXT_EXTENDED_MASTER_SECRET:
       out = { type: 'extended_master_secret' };
@@ -274,7 +274,7 @@ function parseClientExtension(x: TlsExtension, base: number): ClientExtensionSpe
       r.rest();
       break;
     default:
-      return { type: 'raw', id: x.type, data: x.data.slice() };
+      return { type: 'raw', id: x.type, data: Uint8Array.from(x.data) };
   }
   r.end(extensionName(x.type));
   return out;
@@ -289,12 +289,12 @@ export function decodeClientExtension(x: TlsExtension, base = 0): ClientExtensio
   try {
     parsed = parseClientExtension(x, base);
   } catch (e) {
-    if (e instanceof DecodeError) return { type: 'raw', id: x.type, data: x.data.slice() };
+    if (e instanceof DecodeError) return { type: 'raw', id: x.type, data: Uint8Array.from(x.data) };
     throw e;
   }
   if (parsed.type === 'raw') return parsed;
   const again = encodeClientExtension(parsed, []).ext.data;
-  return Buffer.from(again).equals(Buffer.from(x.data)) ? parsed : { type: 'raw', id: x.type, data: x.data.slice() };
+  return Buffer.from(again).equals(Buffer.from(x.data)) ? parsed : { type: 'raw', id: x.type, data: Uint8Array.from(x.data) };
 }
 
 // ---------------------------------------------------------------------------------- ServerHello extensions

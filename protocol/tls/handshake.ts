@@ -114,7 +114,7 @@ export class HandshakeReassembler {
       }
       if (r.remaining < length) break;
       const total = HANDSHAKE_HEADER_LENGTH + length;
-      const raw = this.buf.slice(0, total);
+      const raw = Uint8Array.from(this.buf.subarray(0, total));
       out.push({ type, body: raw.subarray(HANDSHAKE_HEADER_LENGTH), raw, offset: this.bufOffset });
       this.buf = this.buf.subarray(total);
       this.bufOffset += total;

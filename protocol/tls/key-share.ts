@@ -49,7 +49,7 @@ export function generateKeyShare(group: number, privateKey?: Uint8Array): Epheme
       priv = fromJwk(kp.privateKey.export({ format: 'jwk' }).d!);
     } else {
       if (privateKey.length !== xLen) throw new RangeError(`${namedGroupName(group)} private key must be ${xLen} bytes`);
-      priv = privateKey.slice();
+      priv = Uint8Array.from(privateKey);
     }
     const key = createPrivateKey({ key: Buffer.concat([X_PKCS8[group]!, priv]), format: 'der', type: 'pkcs8' });
     const pub = fromJwk(createPublicKey(key).export({ format: 'jwk' }).x!);

@@ -113,7 +113,7 @@ export function decodeRecords(buf: Uint8Array, base = 0): { records: TlsRecord[]
     const offset = r.offset;
     const { type, version, length } = readHeader(r);
     if (r.remaining < length) return { records, rest: buf.subarray(start) };
-    records.push({ type, version, fragment: r.bytes(length, 'record fragment').slice(), offset });
+    records.push({ type, version, fragment: Uint8Array.from(r.bytes(length, 'record fragment')), offset });
   }
   return { records, rest: buf.subarray(r.position) };
 }
@@ -123,7 +123,7 @@ export function decodeRecord(buf: Uint8Array, base = 0): TlsRecord {
   const r = new Reader(buf, 'tls', base);
   const offset = r.offset;
   const { type, version, length } = readHeader(r);
-  const fragment = r.bytes(length, 'record fragment').slice();
+  const fragment = Uint8Array.from(r.bytes(length, 'record fragment'));
   r.end('TLS record');
   return { type, version, fragment, offset };
 }

@@ -44,7 +44,7 @@ export function decodeServerHello(body: Uint8Array, base = 0): ServerHello {
   const r = new Reader(body, 'tls', base);
   const legacyVersion = r.u16be('server_version');
   if (legacyVersion >> 8 !== 0x03) r.fail(`server_version 0x${legacyVersion.toString(16).padStart(4, '0')} is not SSL 3.0 or TLS`, base);
-  const random = r.bytes(RANDOM_LENGTH, 'random').slice();
+  const random = Uint8Array.from(r.bytes(RANDOM_LENGTH, 'random'));
   const sessionId = readOpaque(r, 1, 'session_id', 0, SESSION_ID_MAX_LENGTH);
   const cipherSuite = r.u16be('cipher_suite');
   const compressionMethod = r.u8('compression_method');

@@ -86,14 +86,14 @@ export function decodeSslv2Record(buf: Uint8Array, base = 0): Sslv2Record | null
   if (b0 & 0x80) {
     const n = ((b0 & 0x7f) << 8) | b1;
     if (r.remaining < n) return null;
-    return { headerLength: 2, body: r.bytes(n, 'record body').slice(), padding: 0, isEscape: false, length: 2 + n };
+    return { headerLength: 2, body: Uint8Array.from(r.bytes(n, 'record body')), padding: 0, isEscape: false, length: 2 + n };
   }
   if (buf.length < 3) return null;
   const padding = r.u8('padding length');
   const n = ((b0 & 0x3f) << 8) | b1;
   if (padding > n) r.fail(`padding ${padding} longer than the record ${n}`, base + 2);
   if (r.remaining < n) return null;
-  return { headerLength: 3, body: r.bytes(n - padding, 'record body').slice(), padding, isEscape: (b0 & 0x40) !== 0, length: 3 + n };
+  return { headerLength: 3, body: Uint8Array.from(r.bytes(n - padding, 'record body')), padding, isEscape: (b0 & 0x40) !== 0, length: 3 + n };
 }
 
 function header2(n: number): Uint8Array {
@@ -158,8 +158,8 @@ export function decodeSslv2ClientHelloMessage(body: Uint8Array, base = 0): Sslv2
   const specs = r.sub(specsLength, 'cipher specs');
   const cipherSpecs: number[] = [];
   while (specs.remaining > 0) cipherSpecs.push((specs.u8('cipher spec') << 16) | specs.u16be('cipher spec'));
-  const sessionId = r.bytes(sessionIdLength, 'session id').slice();
-  const challenge = r.bytes(challengeLength, 'challenge').slice();
+  const sessionId = Uint8Array.from(r.bytes(sessionIdLength, 'session id'));
+  const challenge = Uint8Array.from(r.bytes(challengeLength, 'challenge'));
   r.end('CLIENT-HELLO');
   return { version, cipherSpecs, sessionId, challenge };
 }
@@ -190,11 +190,11 @@ export function decodeSslv2ServerHelloMessage(body: Uint8Array, base = 0): Sslv2
   const connectionIdLength = r.u16be('connection id length');
   if (specsLength % 3 !== 0) r.fail(`cipher specs length ${specsLength} is not a multiple of 3`, base + 7);
   if (connectionIdLength < 16 || connectionIdLength > 32) r.fail(`connection id length ${connectionIdLength} outside 16..32`, base + 9);
-  const certificate = r.bytes(certLength, 'certificate').slice();
+  const certificate = Uint8Array.from(r.bytes(certLength, 'certificate'));
   const specs = r.sub(specsLength, 'cipher specs');
   const cipherSpecs: number[] = [];
   while (specs.remaining > 0) cipherSpecs.push((specs.u8('cipher spec') << 16) | specs.u16be('cipher spec'));
-  const connectionId = r.bytes(connectionIdLength, 'connection id').slice();
+  const connectionId = Uint8Array.from(r.bytes(connectionIdLength, 'connection id'));
   r.end('SERVER-HELLO');
   return { sessionIdHit, certificateType, version, certificate, cipherSpecs, connectionId };
 }

@@ -100,7 +100,7 @@ export function serverHandshakeTrafficKeys(p: Tls13SuiteParams, sharedSecret: Ui
 
 /** RFC 8446 5.3: the per-record nonce is the IV XOR the 64-bit sequence number, left-padded with zeros. */
 export function recordNonce(iv: Uint8Array, seq: bigint): Uint8Array {
-  const nonce = iv.slice();
+  const nonce = Uint8Array.from(iv);
   for (let i = 0; i < 8; i++) nonce[nonce.length - 1 - i]! ^= Number((seq >> BigInt(8 * i)) & 0xffn);
   return nonce;
 }

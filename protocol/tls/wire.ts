@@ -22,9 +22,12 @@ export function readVector(r: Reader, width: PrefixWidth, field: string, floor =
   return r.sub(n, field);
 }
 
-/** Bytes of a `<floor..ceiling>` vector, copied (decoded values never alias the input buffer). */
+/**
+ * Bytes of a `<floor..ceiling>` vector, copied into a plain Uint8Array (decoded values never alias the input, and
+ * stay Uint8Array when the input is a Buffer, whose slice() is a view).
+ */
 export function readOpaque(r: Reader, width: PrefixWidth, field: string, floor = 0, ceiling = 2 ** (8 * width) - 1): Uint8Array {
-  return readVector(r, width, field, floor, ceiling).rest().slice();
+  return Uint8Array.from(readVector(r, width, field, floor, ceiling).rest());
 }
 
 /** A vector of u16 values (cipher suites, groups, signature schemes). The byte length must be even. */
