@@ -27,7 +27,6 @@ import {
   contentTypeName,
   decodeRecords,
   TLS_RECORD_HEADER_LENGTH,
-  type TlsRecord,
 } from './record.js';
 import { decodeServerHello, type ServerHello } from './server-hello.js';
 import { decodeServerKeyExchange, serverKeyExchangeKind, type ServerKeyExchange } from './server-key-exchange.js';
@@ -118,7 +117,6 @@ export function readFirstFlight(bytes: Uint8Array, opts: FirstFlightOptions = {}
   if (bytes.length === 0) return empty('empty');
   if (bytes[0]! & 0x80) return readSslv2(bytes);
   const f = empty('tls');
-  f.tls13 = null;
   const { records } = decodeRecords(bytes);
   f.recordVersion = records[0]?.version ?? null;
   const plain = new HandshakeReassembler();
@@ -278,4 +276,3 @@ function tls13Keys(sh: ServerHello, m: HandshakeMessage, opts: FirstFlightOption
   return serverHandshakeTrafficKeys(p, sharedSecret(own, share.keyExchange, at), opts.clientHello, m.raw);
 }
 
-export type { TlsRecord };

@@ -75,8 +75,8 @@ export interface Sslv2Record {
 }
 
 /**
- * Framing: the record at buf[0], or null when more bytes are needed. `threeByte` says how to read a first byte
- * without the high bit (a 3-byte header); servers answer with 2-byte headers.
+ * Framing: the record at buf[0], or null when more bytes are needed. A first byte with the high bit set starts a
+ * 2-byte header, any other a 3-byte one; servers answer with 2-byte headers.
  */
 export function decodeSslv2Record(buf: Uint8Array, base = 0): Sslv2Record | null {
   if (buf.length < 2) return null;

@@ -515,7 +515,7 @@ const TLS_1_0_TO_1_2: readonly ProtocolVersionKey[] = ['tls1.0', 'tls1.1', 'tls1
  *   RFC 6367 3.2), whose RFCs say how to run them with the TLS 1.0/1.1 PRF (OpenSSL marks them TLSv1 too).
  * - ECCPWD (RFC 8492) is defined for TLS 1.2 and 1.3; the RFC 9189 GOST suites for TLS 1.2 only.
  */
-function versionsOf(id: number, iana: string, mode: CipherMode, mac: MacAlgorithm, exp: boolean, cipher: BulkCipher, kx: KeyExchange): readonly ProtocolVersionKey[] {
+function versionsOf(id: number, mode: CipherMode, mac: MacAlgorithm, exp: boolean, cipher: BulkCipher, kx: KeyExchange): readonly ProtocolVersionKey[] {
   if (kx === 'ECCPWD') return ['tls1.2', 'tls1.3'];
   if (kx === 'GOST') return ['tls1.2'];
   const ssl3 = id <= 0x001b;
@@ -523,7 +523,6 @@ function versionsOf(id: number, iana: string, mode: CipherMode, mac: MacAlgorith
   if (cipher === 'DES' || cipher === 'IDEA') return ssl3 ? ['ssl3', 'tls1.0', 'tls1.1'] : ['tls1.0', 'tls1.1'];
   const pskCbc = (kx === 'PSK' || kx === 'DHE_PSK' || kx === 'RSA_PSK' || kx === 'ECDHE_PSK') && !AEAD_MODES.has(mode);
   if (AEAD_MODES.has(mode) || ((mac === 'SHA256' || mac === 'SHA384') && !pskCbc)) return ['tls1.2'];
-  void iana;
   return ssl3 ? ['ssl3', ...TLS_1_0_TO_1_2] : TLS_1_0_TO_1_2;
 }
 
@@ -562,7 +561,7 @@ export function describe(id: number, iana: string, openssl: string | null): Ciph
   return {
     ...base, kx, auth, cipher, bits, mode, mac,
     pfs: PFS_KX.has(kx), aead, export: exp, null: cipher === 'NULL', anon: auth === 'anon' || auth === 'NULL', scsv: false,
-    versions: versionsOf(id, iana, mode, mac, exp, cipher, kx),
+    versions: versionsOf(id, mode, mac, exp, cipher, kx),
   };
 }
 

@@ -53,7 +53,7 @@ describe('record layer (RFC 5246 6.2)', () => {
 
 describe('handshake framing across records (RFC 5246 6.2.1)', () => {
   const HELLO_DONE = fromHex('0e 000000'); // ServerHelloDone, empty body
-  const CERT = fromHex('0b 000006 000003 000000'); // Certificate with an empty... (3-byte list length 3 holding a 0-length cert)
+  const CERT = fromHex('0b 000006 000003 000000'); // Certificate: list of 3 bytes holding one 0-length entry (framing only)
 
   it('a message split over three records is reassembled; two messages in one record come out as two', () => {
     const a = new HandshakeReassembler();
