@@ -137,6 +137,38 @@ export class NtlmSessionSecurity {
     return { ok: true, message };
   }
 
+  /**
+   * GSS_GetMICEx ([MS-NLMP] 3.4.4): the 16-byte signature of `message`, which travels in the clear. Shares the
+   * direction's sequence number and RC4 handle with seal(), as connection-oriented NTLM does.
+   */
+  sign(message: Uint8Array): Uint8Array {
+    const d = this.#out;
+    const signature = this.#mac(d, d.seq, message);
+    d.seq = (d.seq + 1) >>> 0;
+    return signature;
+  }
+
+  /**
+   * GSS_VerifyMICEx: checks a peer's signature over a clear message. Throws DecodeError('ntlm', ...) when the
+   * signature is not 16 bytes or its Version is not 1.
+   */
+  verify(message: Uint8Array, signature: Uint8Array): UnsealResult {
+    const r = new Reader(signature, 'ntlm');
+    const versionAt = r.offset;
+    const version = r.u32le('signature Version');
+    if (version !== NTLMSSP_MESSAGE_SIGNATURE_VERSION) r.fail(`NTLMSSP_MESSAGE_SIGNATURE Version ${version}, expected 1`, versionAt);
+    const checksum = r.bytes(8, 'signature Checksum');
+    const seq = r.u32le('signature SeqNum');
+    r.end('NTLMSSP_MESSAGE_SIGNATURE');
+    const d = this.#in;
+    const expected = this.#mac(d, d.seq, message);
+    const seqOk = seq === d.seq;
+    d.seq = (d.seq + 1) >>> 0;
+    if (!constantTimeEqual(expected.subarray(4, 12), checksum)) return { ok: false, reason: 'bad_signature' };
+    if (!seqOk) return { ok: false, reason: 'bad_sequence_number' };
+    return { ok: true, message };
+  }
+
   /** Zeroes the signing keys and both RC4 schedules; the object is unusable afterwards. */
   dispose(): void {
     for (const d of [this.#out, this.#in]) {

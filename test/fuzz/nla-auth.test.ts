@@ -1,6 +1,6 @@
 /**
  * Fuzz suite, part 5: what a server (or, for the scripted server, a client) sends in an authenticated NLA
- * exchange: AUTHENTICATE_MESSAGE and its NTLMv2 client challenge, sealed messages (NtlmSessionSecurity.unseal),
+ * exchange: AUTHENTICATE_MESSAGE and its NTLMv2 client challenge, sealed and signed messages (NtlmSessionSecurity.unseal, .verify),
  * TSCredentials / TSPasswordCreds, the Early User Authorization Result PDU, the certificate walk, and the
  * sans-IO CredsspClient, which must turn ANY server bytes into an outcome without throwing at all.
  * Seeds are built at run time from the encoders and the [MS-NLMP] 4.2.4 values. See test/fuzz/README.md.
@@ -81,6 +81,9 @@ describe('fuzz: NTLM AUTHENTICATE and sealed messages', () => {
 
   const sealedSeed = new NtlmSessionSecurity(KEY, FLAGS, 'client').seal(utf16('Plaintext'));
   fuzz('NtlmSessionSecurity.unseal', (b) => new NtlmSessionSecurity(KEY, FLAGS, 'server').unseal(b), [randomBytes([1, 0, 0, 0], 40), mutated([sealedSeed])]);
+
+  const signatureSeed = new NtlmSessionSecurity(KEY, FLAGS, 'client').sign(utf16('Plaintext'));
+  fuzz('NtlmSessionSecurity.verify', (b) => new NtlmSessionSecurity(KEY, FLAGS, 'server').verify(utf16('Plaintext'), b), [randomBytes([1, 0, 0, 0], 16), mutated([signatureSeed])]);
 
   it('unseal: a mutated token never verifies (only the original does)', () => {
     fc.assert(

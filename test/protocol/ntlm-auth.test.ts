@@ -40,6 +40,7 @@ import {
   type NtlmAuthenticate,
 } from '../../protocol/ntlm-auth.js';
 import { NtlmSessionSecurity, sealKey, signKey } from '../../protocol/ntlm-session.js';
+import { rc4 } from '../../protocol/crypto/rc4.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
 import { decodeErrorOrRethrow, everyStrictPrefixFails } from '../helpers/codec-asserts.js';
 
@@ -155,6 +156,23 @@ describe('NTLM session security in both directions', () => {
     expect(server.unseal(token).ok).toBe(false); // replay: sequence 0 again, handle moved on
     const [c2] = pair();
     expect(c2.unseal(token).ok).toBe(false); // a client does not accept its own direction's token
+  });
+
+  it('sign/verify (GSS_GetMICEx): the checksum is RC4(seal handle, HMAC_MD5(SignKey, SeqNum || message)[0..7])', () => {
+    const [client, server] = pair();
+    const message = utf16('Plaintext');
+    const signature = client.sign(message);
+    // Recomputed here from the keys with node:crypto HMAC and the RFC 6229-tested RC4 on a fresh handle.
+    const hmac = createHmac('md5', fromHex('4788dc861b4782f35d43fd98fe1a2d39')).update(fromHex('00000000')).update(message).digest();
+    const checksum = rc4(fromHex('59f600973cc4960a25480a7c196e4c58'), hmac.subarray(0, 8));
+    expect(toHex(signature)).toBe(`01000000${toHex(checksum)}00000000`);
+    expect(server.verify(message, signature).ok).toBe(true);
+    // Sequence 1 next, in both directions; a changed message or a replay fails.
+    const second = client.sign(message);
+    expect(toHex(second.subarray(12))).toBe('01000000');
+    expect(server.verify(utf16('Plaintexx'), second).ok).toBe(false);
+    expect(server.verify(message, signature).ok).toBe(false);
+    expect(decodeErrorOrRethrow(() => server.verify(message, signature.subarray(0, 15))).reason).toBe('truncated signature SeqNum: need 4 bytes, 3 left');
   });
 
   it('unseal: a token that cannot be a signature is a DecodeError', () => {
