@@ -161,6 +161,9 @@ export class CredsspClient {
 
   /** One complete TSRequest from the server (as framed by tsRequestLength). */
   receive(tsRequest: Uint8Array): CredsspStep {
+    if (this.#state !== 'sent_negotiate' && this.#state !== 'sent_authenticate') {
+      throw new Error(`CredsspClient.receive() in state ${this.#state}`);
+    }
     const stage = this.#lastSent;
     let ts: TsRequest;
     try {
@@ -170,15 +173,13 @@ export class CredsspClient {
       throw e;
     }
     try {
-      if (this.#state === 'sent_negotiate') return this.#onChallenge(ts);
-      if (this.#state === 'sent_authenticate') return this.#onServerProof(ts);
+      return this.#state === 'sent_negotiate' ? this.#onChallenge(ts) : this.#onServerProof(ts);
     } catch (e) {
-      // Server bytes nested deeper (the CHALLENGE, a sealed pubKeyAuth) failed to decode.
+      // Server bytes nested deeper (the CHALLENGE, the certificate, a sealed pubKeyAuth) failed to decode.
       if (e instanceof DecodeError) return this.#end({ kind: 'malformed', reason: e.message, after: stage });
       this.#wipe();
       throw e;
     }
-    throw new Error(`CredsspClient.receive() in state ${this.#state}`);
   }
 
   /** The server closed the connection before the exchange ended (version 2 servers refuse that way). */
@@ -192,7 +193,6 @@ export class CredsspClient {
     this.#wipe();
     this.#state = 'done';
   }
-
 
   #onChallenge(ts: TsRequest): CredsspStep {
     this.#serverVersion = ts.version;

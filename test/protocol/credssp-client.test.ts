@@ -152,6 +152,9 @@ describe('CredsspClient, misuse is a programming error (plain Error, no secrets)
     c.receive(encodeTsRequest({ version: 6 }));
     expect(() => c.receive(challengeTs())).toThrow('CredsspClient.receive() in state done');
     expect(() => new CredsspClient(options()).receive(challengeTs())).toThrow('CredsspClient.receive() in state new');
+    // Even garbage after the end is a misuse, and the outcome stays what it was.
+    expect(() => c.receive(Uint8Array.of(0x16))).toThrow('CredsspClient.receive() in state done');
+    expect(c.outcome).toMatchObject({ kind: 'ntlm_refused' });
   });
 
   it('invalid UTF-8 password bytes and a bad version are refused at construction', () => {
