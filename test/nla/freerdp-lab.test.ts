@@ -11,6 +11,9 @@
  *  - refuses a wrong password and an unknown user alike by closing the connection after the AUTHENTICATE:
  *    no TSRequest errorCode, although it announces version 6;
  *  - looks SAM user names up case-sensitively ("LABUSER" is refused), unlike Windows.
+ * Observed once by hand with a patched client, not asserted here (the client has no hook to send bad values):
+ * FreeRDP 2.11 accepts a wrong MsvAvChannelBindings (it does not check channel bindings), refuses a wrong MIC
+ * when MsvAvFlags announces one, and accepts an AUTHENTICATE without MsvAvFlags (it does not demand a MIC).
  */
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL } from '../../protocol/negotiation.js';
