@@ -8,7 +8,7 @@ import { encodeShareControlPdu, PDUTYPE_CONFIRMACTIVEPDU, PDUTYPE_DEMANDACTIVEPD
  * 2.2.1.13.1.1) and the client's Confirm Active PDU (2.2.1.13.2, TS_CONFIRM_ACTIVE_PDU 2.2.1.13.2.1), with the
  * capability sets (TS_CAPS_SET 2.2.1.13.1.1.1, sets in 2.2.7). Sets are walked by their own headers; the client
  * sends the smallest set list a server accepts: everything 2.2.1.13.2.1 calls mandatory, no orders, no caches in
- * use, no fast-path output (so every server PDU stays a TPKT), no compression.
+ * use, no compression.
  */
 
 // capabilitySetType (2.2.1.13.1.1.1).
@@ -113,7 +113,7 @@ export const OSMAJORTYPE_WINDOWS = 0x0001;
 export const OSMINORTYPE_WINDOWS_NT = 0x0003;
 /** protocolVersion TS_CAPS_PROTOCOLVERSION (0x0200) */
 export const TS_CAPS_PROTOCOLVERSION = 0x0200;
-/** extraFlags FASTPATH_OUTPUT_SUPPORTED (0x0001): deliberately not set by rdprobe */
+/** extraFlags FASTPATH_OUTPUT_SUPPORTED (0x0001) */
 export const FASTPATH_OUTPUT_SUPPORTED = 0x0001;
 /** extraFlags LONG_CREDENTIALS_SUPPORTED (0x0004): Save Session Info may be INFOTYPE_LOGON_LONG */
 export const LONG_CREDENTIALS_SUPPORTED = 0x0004;
@@ -278,6 +278,12 @@ export interface ClientCapabilityOptions {
   /** Default 16: the least a shadow or Windows server will agree to without a palette. */
   bitsPerPixel?: number;
   keyboardLayout?: number;
+  /**
+   * Advertise FASTPATH_OUTPUT_SUPPORTED (default true, as every current client does). FreeRDP's shadow server
+   * drops a client without it at its first screen update ("client does not support fast path output"); the
+   * logon sequence only counts fast-path frames, it never needs to read one.
+   */
+  fastPathOutput?: boolean;
 }
 
 /**
@@ -287,10 +293,11 @@ export interface ClientCapabilityOptions {
  */
 export function minimalClientCapabilities(o: ClientCapabilityOptions): CapabilitySet[] {
   const bpp = o.bitsPerPixel ?? 16;
+  const extraFlags = LONG_CREDENTIALS_SUPPORTED | NO_BITMAP_COMPRESSION_HDR | (o.fastPathOutput === false ? 0 : FASTPATH_OUTPUT_SUPPORTED);
   return [
-    // 2.2.7.1.1: no fast-path output, long credentials so INFOTYPE_LOGON_LONG is allowed, no auto-reconnect.
+    // 2.2.7.1.1: long credentials so INFOTYPE_LOGON_LONG is allowed, no auto-reconnect (AUTORECONNECT_SUPPORTED unset).
     capset(CAPSTYPE_GENERAL, new Writer().u16le(OSMAJORTYPE_WINDOWS).u16le(OSMINORTYPE_WINDOWS_NT).u16le(TS_CAPS_PROTOCOLVERSION)
-      .u16le(0).u16le(0).u16le(LONG_CREDENTIALS_SUPPORTED | NO_BITMAP_COMPRESSION_HDR).u16le(0).u16le(0).u16le(0).u8(0).u8(0)),
+      .u16le(0).u16le(0).u16le(extraFlags).u16le(0).u16le(0).u16le(0).u8(0).u8(0)),
     // 2.2.7.1.2
     capset(CAPSTYPE_BITMAP, new Writer().u16le(bpp).u16le(1).u16le(1).u16le(1).u16le(o.desktopWidth).u16le(o.desktopHeight)
       .u16le(0).u16le(0).u16le(1).u8(0).u8(0).u16le(1).u16le(0)),

@@ -66,6 +66,8 @@ export interface LogonSequenceOptions {
   keyboardLayout?: number;
   /** clientAddress of the extended info (default empty). */
   clientAddress?: string;
+  /** Advertise fast-path output (default true; see capabilities.ts minimalClientCapabilities). */
+  fastPathOutput?: boolean;
 }
 
 /** The first licensing message the server sent. */
@@ -192,6 +194,7 @@ export class LogonSequence {
       desktopHeight: options.desktopHeight ?? 768,
       keyboardLayout: options.keyboardLayout ?? 0x409,
       clientAddress: options.clientAddress ?? '',
+      fastPathOutput: options.fastPathOutput ?? true,
     };
   }
 
@@ -349,7 +352,7 @@ export class LogonSequence {
     this.waiting = 'finalization';
     this.finalized = false;
     const user = this.p.userChannelId!;
-    const caps = minimalClientCapabilities({ desktopWidth: this.o.desktopWidth, desktopHeight: this.o.desktopHeight, keyboardLayout: this.o.keyboardLayout });
+    const caps = minimalClientCapabilities({ desktopWidth: this.o.desktopWidth, desktopHeight: this.o.desktopHeight, keyboardLayout: this.o.keyboardLayout, fastPathOutput: this.o.fastPathOutput });
     // Client finalization (1.3.1.1 phase 10) follows Confirm Active without waiting for the server.
     return [
       this.send(encodeConfirmActivePdu(shareId, user, caps)),

@@ -38,8 +38,7 @@ import {
  * One whole frame from the server after the MCS Connect Response, decoded as far as the logon sequence needs:
  * TPKT (RFC 1006) + X.224 (Data or Disconnect Request) + MCS domain PDU, and for a Send Data Indication every
  * share PDU (or licensing / security-header PDU) in its user data. Fast-path output frames ([MS-RDPBCGR]
- * 2.2.9.1.2) are only measured: rdprobe does not advertise FASTPATH_OUTPUT_SUPPORTED, so a server that sends them
- * anyway is noted, not parsed.
+ * 2.2.9.1.2: screen updates once the connection is active) are only measured, never parsed.
  */
 
 /** fpOutputHeader action FASTPATH_OUTPUT_ACTION_FASTPATH (0x0) (2.2.9.1.2). */
