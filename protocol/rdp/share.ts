@@ -275,15 +275,15 @@ export function readShareDataHeader(r: Reader): ShareDataHeader {
  * Whether an SDin payload starts with a Share Control Header rather than a Basic Security Header. Under TLS the
  * server sends licensing, auto-detect and multitransport PDUs behind a security header and everything else
  * without one, in the same phase. A Share Control Header's second u16 is the pduType, always 0x001x; a security
- * header's second u16 is flagsHi, which servers leave 0 (FreeRDP instead tests for SEC_LICENSE_PKT and rewinds;
- * this test does not misfire on a share PDU whose length happens to have bit 0x80 set).
+ * header's second u16 is flagsHi, which servers leave 0. (FreeRDP tests for SEC_LICENSE_PKT in the first u16 and
+ * rewinds, which misfires on a share PDU whose length has bit 0x80 set.) Lengths are not looked at here: a
+ * truncated share PDU must reach readShareControlPdu and fail there, not pass for a security header.
  */
 export function startsWithShareControlHeader(userData: Uint8Array): boolean {
   if (userData.length < 4) return false;
   const first = userData[0]! | (userData[1]! << 8);
   const second = userData[2]! | (userData[3]! << 8);
-  if (first === SHARE_FLOW_PDU_MARKER) return true;
-  return (second & 0xfff0) === TS_PROTOCOL_VERSION && first <= userData.length && first >= 4;
+  return first === SHARE_FLOW_PDU_MARKER || (second & 0xfff0) === TS_PROTOCOL_VERSION;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ export interface DriveOptions {
   timeoutMs?: number;
   /** Stop early (and run the disconnect sequence) once this holds. Default: reached logon_notified. */
   stopWhen?: (p: LogonProgress) => boolean;
+  /** Sees every frame of the logon sequence (after MCS Connect), for recording captures. */
+  record?: (direction: 'client' | 'server', frame: Uint8Array) => void;
 }
 
 export interface DriveResult {
@@ -134,7 +136,10 @@ export async function driveLogon(o: DriveOptions): Promise<DriveResult> {
     let framesReceived = 0;
     let framesSent = 0;
     const write = (frames: Uint8Array[]) => {
-      for (const f of frames) t.write(f);
+      for (const f of frames) {
+        o.record?.('client', f);
+        t.write(f);
+      }
       framesSent += frames.length;
     };
     write(seq.start());
@@ -161,6 +166,7 @@ export async function driveLogon(o: DriveOptions): Promise<DriveResult> {
         return { progress, ended: 'timeout', framesReceived, framesSent };
       }
       framesReceived++;
+      o.record?.('server', f);
       write(seq.receive(f));
     }
   } finally {
