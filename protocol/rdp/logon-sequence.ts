@@ -325,7 +325,8 @@ export class LogonSequence {
       case 'deactivate_all':
         this.p.deactivations++;
         if (this.finalized) this.deactivatedAfterFinalization = true;
-        if (!this.done) this.waiting = 'post_client_info';
+        // Only an active (or activating) share can be deactivated; before the Client Info PDU it means nothing.
+        if (!this.done && (this.waiting === 'finalization' || this.waiting === 'active')) this.waiting = 'post_client_info';
         return [];
       case 'redirection':
         this.p.redirection = pdu.redirection;
@@ -340,7 +341,7 @@ export class LogonSequence {
   }
 
   private onDemandActive(shareId: number, sessionId: number | null): Uint8Array[] {
-    if (this.done || (this.waiting !== 'post_client_info' && this.waiting !== 'active' && this.waiting !== 'finalization')) {
+    if (this.done || this.p.userChannelId === null || (this.waiting !== 'post_client_info' && this.waiting !== 'active' && this.waiting !== 'finalization')) {
       if (!this.done) return this.fail(`Demand Active while waiting for ${this.waiting}`);
       this.p.ignored++;
       return [];
