@@ -17,7 +17,7 @@ import { ERROR_ALERT } from './licensing.js';
 import { ERRINFO_NONE } from './error-info.js';
 import type { LogonErrorsInfo } from './session-info.js';
 import type { ServerRedirection } from './share.js';
-import { decodeServerFrame, type ServerPdu } from './server-frame.js';
+import { decodeServerFrame, type ServerFrame, type ServerPdu } from './server-frame.js';
 
 /**
  * The RDP connection sequence after security negotiation ([MS-RDPBCGR] 1.3.1.1 phases 4-10) as a sans-IO state
@@ -49,7 +49,10 @@ export const LOGON_PHASES = ['mcs_connect', 'mcs_attach', 'channel_join', 'clien
 export type LogonPhase = (typeof LOGON_PHASES)[number];
 
 export interface LogonSequenceOptions {
-  /** selectedProtocol of RDP_NEG_RSP: PROTOCOL_SSL, PROTOCOL_HYBRID or PROTOCOL_HYBRID_EX. */
+  /**
+   * selectedProtocol of RDP_NEG_RSP: PROTOCOL_SSL, PROTOCOL_HYBRID or PROTOCOL_HYBRID_EX. The caller has done TLS,
+   * CredSSP and (HYBRID_EX) read the Early User Authorization Result PDU (2.2.10.2), then MCS Connect.
+   */
   selectedProtocol: number;
   /** From Server Network Data (2.2.1.4.4): MCSChannelId is the I/O channel. */
   ioChannelId: number;
@@ -221,7 +224,7 @@ export class LogonSequence {
    * Set Error Info and Disconnect Provider Ultimatum but nothing more is sent.
    */
   receive(bytes: Uint8Array): Uint8Array[] {
-    let decoded;
+    let decoded: ServerFrame;
     try {
       decoded = decodeServerFrame(bytes);
     } catch (e) {
