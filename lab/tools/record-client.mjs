@@ -9,9 +9,10 @@
 // Then it closes the connection: the client fails at that point, which is expected.
 //
 //   node lab/tools/record-client.mjs PLAN.json OUT.json
-// PLAN: { name, source, client, address, port, display, cert, key, runs: [{ label, select, args: [...] }] }
-// Each run starts `xfreerdp /v:ADDRESS:PORT ...args` under DISPLAY with a timeout and stdin closed, records the
-// flow and the client's log lines. OUT follows the captures/*.json transcript format.
+// PLAN: { name, source, client, address, port, display, cert, key, command?, home?, runs: [{ label, select, args }] }
+// Each run starts `command ...args` (default ["xfreerdp", "/v:{target}"]; {target} is ADDRESS:PORT) under DISPLAY
+// with a timeout and stdin closed (HOME=plan.home when given, so a GUI client keeps its settings out of the real
+// home), records the flow and the client's log lines. OUT follows the captures/*.json transcript format.
 import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -110,8 +111,10 @@ function recordOne(plan, run) {
       }
     });
     server.listen({ host: plan.address, port: plan.port, exclusive: true }, () => {
-      child = spawn('timeout', ['-k', '2', String(RUN_TIMEOUT_MS / 1000), 'xfreerdp', `/v:${plan.address}:${plan.port}`, ...run.args], {
-        env: { ...process.env, DISPLAY: plan.display },
+      const target = `${plan.address}:${plan.port}`;
+      const command = (plan.command ?? ['xfreerdp', '/v:{target}']).map((a) => a.replaceAll('{target}', target));
+      child = spawn('timeout', ['-k', '2', String(RUN_TIMEOUT_MS / 1000), ...command, ...run.args], {
+        env: { ...process.env, DISPLAY: plan.display, ...(plan.home ? { HOME: plan.home } : {}) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const onLine = (d) => log.push(...d.toString().split('\n').filter((l) => l.trim() !== ''));
