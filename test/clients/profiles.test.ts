@@ -188,6 +188,13 @@ describe('Schannel default lists against recorded Windows clients', () => {
   });
 });
 
+describe('docs/clients.md', () => {
+  it('lists every profile', () => {
+    const doc = readFileSync(new URL('../../docs/clients.md', import.meta.url), 'utf8');
+    for (const p of CLIENT_PROFILES) expect(doc, p.id).toContain(`| \`${p.id}\` |`);
+  });
+});
+
 describe('captures/xfreerdp-2.11-lab-results.json', () => {
   const lab = JSON.parse(readFileSync(captureUrl('xfreerdp-2.11-lab-results.json'), 'utf8')) as {
     results: { server: string; address: string; outcome: string; log: string[]; options: string[] }[];
