@@ -612,16 +612,33 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
 
   os_unsupported: {
     severity: 'high',
-    title: 'The server runs a Windows release out of support',
+    title: 'The server reports a Windows release out of support',
     summary:
-      'The Windows version the server reports in its NTLM challenge is older than Windows 10 / Server 2016: these releases no longer receive security updates (RDP itself had several pre-authentication flaws in them). Plan an upgrade.',
-    trigger: 'credssp.ntlm.os_version major.minor below 10.0',
+      'The Windows build the server reports in its NTLM challenge belongs to a release whose support has ended at the scan date: it no longer gets security updates, unless it is enrolled in a paid Extended Security Updates (ESU) programme where one exists. The report gives major.minor.build only, and editions with different lifecycles can share a build (17763 is Windows 10 1809, Enterprise LTSC 2019 and Server 2019), so the finding names each edition and says which are still supported. Non-Windows servers announce a fixed Windows version (FreeRDP: 6.1.7601); when other answers give that away, the finding says so. Check the edition on the server and plan the upgrade.',
+    trigger:
+      'credssp.ntlm.os_version looked up by build in rdprobe\'s table of Windows releases (as of 2026-12-01) at scanned_at (or the `now` option): every edition the build stands for out of support (confirmed; likely while a paid ESU runs), or only some of them (likely); a build missing from the table never fires',
     scope: 'host',
-    causes: [c('old_release', 'likely', 'The version reported is Windows 8.1 / Server 2012 R2 or older (the NTLM version is coarse but its major.minor is reliable).')],
+    causes: [
+      c('out_of_support', 'confirmed', 'Every Windows edition that reports this build is past its end of support (end of servicing under the Modern Lifecycle, end of extended support under the Fixed Lifecycle): it gets no security updates.'),
+      c('shared_build', 'likely', 'Editions with different lifecycles report the same build: Windows 10 1809 (17763) is out of support while Windows Server 2019 and Windows 10 Enterprise LTSC 2019 get security updates until 2029-01-09; Windows 10 1607 and Enterprise 2016 LTSB (14393) are out of support while Windows Server 2016 is supported until 2027-01-12. The edition that runs decides.'),
+      c('esu', 'possible', 'The release is out of support but the machine may be enrolled in paid Extended Security Updates (Windows 10 22H2 until 2028-10-10 at the longest; Windows Server 2012 / 2012 R2 ended 2026-10-13), which deliver security fixes only.'),
+      c('not_windows', 'possible', 'The server is not Windows: FreeRDP-based servers announce Windows 7 SP1 (6.1.7601) whatever they run on. The finding says so when other answers give it away (NTLM flags echoed back, TLS 1.3 with a pre-Windows 10 version, xrdp\'s answer to an RDSAAD request).'),
+    ],
     event_ids: [],
-    checks: [OS_VERSION],
-    remediation: ['Upgrade to a supported Windows release; until then, keep the RDP port off untrusted networks and require NLA.'],
-    references: ['[MS-NLMP] 2.2.2.10 VERSION', 'Microsoft lifecycle policy'],
+    checks: [OS_VERSION, r`reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID`, r`reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v DisplayVersion`],
+    remediation: [
+      'Find the edition first (Caption and EditionID): a Windows Server or LTSC edition can still be supported on a build whose other editions are not.',
+      'Upgrade an out-of-support machine to a supported release (in place, or move its role to a new server); until then keep its RDP port off untrusted networks, require NLA and limit who may sign in.',
+      'Where a paid ESU programme still runs, use it only as a bridge to the upgrade, and check that the ESU updates actually install.',
+      'If the server is not Windows (FreeRDP, xrdp, an appliance), the NTLM version says nothing about it: update that software through its own channel.',
+    ],
+    references: [
+      '[MS-NLMP] 2.2.2.10 VERSION; 2.2.2.5 NEGOTIATE and 3.2.5.1.1 (the flags a Windows server returns)',
+      'Microsoft Learn: Windows 10 release information; Windows 11 release information; Windows Server release information',
+      'Microsoft Lifecycle: Windows 10 Home and Pro; Windows 10 Enterprise and Education; Windows 11 Home and Pro; Windows 11 Enterprise and Education; Windows Server 2016, 2019, 2022, 2025; Windows Server 2012 R2; Windows 7; Windows Server 2008 R2',
+      'Microsoft Learn: Extended Security Updates (ESU) program for Windows 10; Prepare to deliver Extended Security Updates for Windows Server 2012',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP) (TLS 1.3 from Windows 11 and Windows Server 2022)',
+    ],
   },
 
   host_identity_mismatch: {
