@@ -119,7 +119,12 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Allow the port through the host firewall: Enable-NetFirewallRule -DisplayGroup "Remote Desktop" (and through any firewall on the path).',
       'If the listener was moved on purpose, scan the new port; otherwise set PortNumber back to 3389 and restart TermService.',
     ],
-    references: ['Known causes: RDP disabled / listener off, listener moved', 'Seed: connection chain, listener check with qwinsta and netstat'],
+    references: [
+      'Microsoft Learn: Change the listening port for Remote Desktop on your computer',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Connections > "Allow users to connect remotely by using Remote Desktop Services" (fDenyTSConnections)',
+      'Microsoft Learn: qwinsta; netstat (Windows Commands)',
+      'Service Control Manager 7036',
+    ],
   },
 
   not_rdp: {
@@ -146,7 +151,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Find the program that owns the port (Get-NetTCPConnection / netstat -anob) and move it, or move RDP to a free port and scan that one.',
       'If a NAT rule or load balancer is in front, check that it forwards to the RDP host and port.',
     ],
-    references: ['Known causes: listener moved or port owned by another service'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2 Server X.224 Connection Confirm PDU',
+      'Microsoft Learn: Change the listening port for Remote Desktop on your computer',
+      'Microsoft Learn: netstat (Windows Commands)',
+    ],
   },
 
   protocol_error: {
@@ -176,7 +185,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Try a connection from inside the network to rule out a device on the way.',
       'For failures at MCS on old servers: remove the legacy Terminal Server certificate values (Certificate, X509 Certificate, X509 Certificate ID) under HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters after exporting the key, then restart.',
     ],
-    references: ['Known causes: events the prober itself causes, corrupted legacy Terminal Server certificate', 'Seed: "because of a security error" (TermDD 50)'],
+    references: [
+      '[MS-RDPBCGR] 1.3.1.1 Connection Sequence',
+      'TermDD 50, TermDD 56 and Microsoft-Windows-TerminalServices-RemoteConnectionManager 1006 (a scan itself can leave them)',
+      '[MS-RDPBCGR] 2.2.1.4.3.1.1 Server Proprietary Certificate (the legacy Terminal Server certificate)',
+    ],
     superseded_by: ['tls_failed_all_versions', 'negotiation_cert_not_on_server'],
   },
 
@@ -201,7 +214,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     ],
     checks: [LIST_RDP_CERTS, QUERY_CERT_HASH, SHOW_MACHINE_KEYS_ACL, LIST_MY_CERTS],
     remediation: [...RESET_MACHINE_KEYS, ...REGENERATE_SELF_SIGNED, ...FIX_CERT_BINDING],
-    references: ['[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure', 'Known causes: no usable certificate at negotiation', 'Seed: certificate and MachineKeys scenario (1057, 1058, 36870, 36872)'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure (SSL_CERT_NOT_ON_SERVER)',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057, 1058, 1059; Schannel 36870, 36872',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   tls_failed_all_versions: {
@@ -244,8 +261,10 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       `For a cipher suite policy that leaves nothing in common: remove or fix the "SSL Cipher Suite Order" policy (value Functions under HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002) and reboot.`,
     ],
     references: [
-      'Known causes: private key unreachable; TLS 1.0 disabled on a stack that only speaks 1.0; cipher suite mismatch',
-      'Seed: certificate and MachineKeys scenario; Schannel 36871 state 10013 scenario',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057, 1058; Schannel 36870, 36871, 36872, 36874, 36888',
+      'KB3080079 (RDS support for TLS 1.1 and TLS 1.2 on Windows 7 and Windows Server 2008 R2)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+      'Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)',
     ],
   },
 
@@ -289,7 +308,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       `Require NLA as well: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f.`,
       'On xrdp: set security_layer=tls (or negotiate with TLS available) in xrdp.ini.',
     ],
-    references: ['[MS-RDPBCGR] 5.3 Standard RDP Security', 'Known causes: SecurityLayer=0'],
+    references: [
+      '[MS-RDPBCGR] 5.3 Standard RDP Security',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Require use of specific security layer for remote (RDP) connections"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   weak_rdp_encryption: {
@@ -312,7 +335,12 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Better: require TLS (SecurityLayer 2) so that the RDP encryption level no longer matters.',
       'On xrdp: crypt_level=high (or fips) and security_layer=tls.',
     ],
-    references: ['[MS-RDPBCGR] 2.2.1.4.3 Server Security Data, 5.3.2 encryption levels and methods', 'Seed: encryption level mismatch (TermDD 50)'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.4.3 Server Security Data; 5.3.2 Negotiating the Cryptographic Configuration',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Set client connection encryption level"',
+      'Microsoft Learn: SetEncryptionLevel method of the Win32_TSGeneralSetting class',
+      'TermDD 50',
+    ],
   },
 
   nla_not_required: {
@@ -333,7 +361,12 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       `Require NLA: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f, or enable the policy "Require user authentication for remote connections by using Network Level Authentication".`,
       'If NLA then blocks logons: check that the server reaches a domain controller, its secure channel (Test-ComputerSecureChannel -Repair), its clock (w32tm /query /status) and its TERMSRV SPN (setspn -L %COMPUTERNAME%).',
     ],
-    references: ['[MS-RDPBCGR] 2.2.1.2.2 HYBRID_REQUIRED_BY_SERVER', '[MS-CSSP]', 'Known causes: UserAuthentication=1', 'Seed: NLA and Kerberos checks'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure (HYBRID_REQUIRED_BY_SERVER)',
+      '[MS-CSSP] Credential Security Support Provider (CredSSP) Protocol',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Require user authentication for remote connections by using Network Level Authentication"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   rdp_fips_only: {
@@ -352,7 +385,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     remediation: [
       'Keep it if FIPS is required. Otherwise, if clients fail: set MinEncryptionLevel to 3 (High) and disable the FIPS policy, or require TLS so the RDP encryption level no longer matters.',
     ],
-    references: ['[MS-RDPBCGR] 5.3.2 FIPS encryption level', 'Known causes: FIPS mode'],
+    references: [
+      '[MS-RDPBCGR] 5.3.2 Negotiating the Cryptographic Configuration (FIPS method and level)',
+      'Microsoft Learn: System cryptography: Use FIPS compliant algorithms for encryption, hashing, and signing',
+      'Microsoft Learn: SetEncryptionLevel method of the Win32_TSGeneralSetting class',
+    ],
   },
 
   tls12_missing: {
@@ -373,7 +410,12 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'On Windows Server 2008 R2 / Windows 7: install KB3080079 (and current updates).',
       `Enable TLS 1.2 for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v Enabled /t REG_DWORD /d 1 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v DisabledByDefault /t REG_DWORD /d 0 /f, then reboot.`,
     ],
-    references: ['Known causes: server accepts only TLS 1.0; TLS 1.0 disabled on a stack that only speaks 1.0', 'Seed: Schannel 36871 scenario'],
+    references: [
+      'KB3080079 (RDS support for TLS 1.1 and TLS 1.2 on Windows 7 and Windows Server 2008 R2)',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+      'Schannel 36871, 36874, 36888',
+    ],
   },
 
   tls_legacy_enabled: {
@@ -394,7 +436,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       `Disable the old versions for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.0\\Server" /v Enabled /t REG_DWORD /d 0 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.1\\Server" /v Enabled /t REG_DWORD /d 0 /f, then reboot.`,
       'After the reboot, scan again: a host that now fails every TLS version needs TLS 1.2 for RDP (KB3080079 on 2008 R2).',
     ],
-    references: ['RFC 8996 (TLS 1.0 and 1.1 deprecated)', 'Known causes: TLS 1.0 disabled, server accepts only TLS 1.0'],
+    references: [
+      'RFC 8996 (TLS 1.0 and 1.1 deprecated)',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+    ],
   },
 
   tls_weak_cipher: {
@@ -412,7 +458,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     remediation: [
       'Remove the weak suites: Disable-TlsCipherSuite -Name <suite> for each, or set the "SSL Cipher Suite Order" policy to a list of AES-GCM / ECDHE suites, then reboot.',
     ],
-    references: ['RFC 7465 (no RC4)', 'Known causes: cipher suite mismatch'],
+    references: [
+      'RFC 7465 (no RC4)',
+      'Microsoft Learn: Cipher Suites in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)',
+    ],
   },
 
   cert_expired: {
@@ -437,7 +487,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'If the new certificate is not created: fix the MachineKeys permissions (see `rdprobe explain tls_failed_all_versions`) and try again.',
       'For a CA-issued certificate: enrol a new one (certreq or the Remote Desktop template by Group Policy) and bind it: wmic /namespace:\\\\root\\cimv2\\TerminalServices PATH Win32_TSGeneralSetting Set SSLCertificateSHA1Hash="<thumbprint>"',
     ],
-    references: ['Known causes: certificate expired or expiring', 'Seed: certificate renewal failure (1058)'],
+    references: [
+      'RFC 5280 4.1.2.5 Validity',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052, 1053, 1058',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   cert_not_yet_valid: {
@@ -475,7 +529,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Renew a CA-issued certificate and bind the new thumbprint (SSLCertificateSHA1Hash, or the Group Policy certificate template).',
       'For a self-signed certificate: nothing, unless 1058 events show the renewal failing (then see `rdprobe explain cert_expired`).',
     ],
-    references: ['Known causes: certificate expired or expiring'],
+    references: [
+      'RFC 5280 4.1.2.5 Validity',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052, 1058',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Server authentication certificate template"',
+    ],
   },
 
   cert_weak_key: {
@@ -542,7 +600,10 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     event_ids: [],
     checks: [LIST_RDP_CERTS, QUERY_CERT_HASH],
     remediation: ['Optional: deploy a CA-issued certificate through the Remote Desktop certificate template policy.'],
-    references: ['Seed: hardening (prefer certificates from an internal CA)'],
+    references: [
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Server authentication certificate template"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   credssp_outdated: {
@@ -562,7 +623,12 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Install the current cumulative update on the server (and on the clients).',
       `Do not leave AllowEncryptionOracle at 2 (Vulnerable): use it only briefly to reach an unpatched server, then set it back: reg add "${CREDSSP_POLICY}" /v AllowEncryptionOracle /t REG_DWORD /d 0 /f (Force Updated Clients) or 1 (Mitigated).`,
     ],
-    references: ['[MS-CSSP] 2.2.1 TSRequest (clientNonce, version 5)', 'CVE-2018-0886', 'Known causes: encryption oracle remediation', 'Seed: GPO "Encryption Oracle Remediation"'],
+    references: [
+      '[MS-CSSP] 2.2.1 TSRequest (clientNonce, version 5)',
+      'CVE-2018-0886',
+      'KB4093492 (CredSSP updates for CVE-2018-0886)',
+      'Group Policy: System > Credentials Delegation > "Encryption Oracle Remediation" (AllowEncryptionOracle)',
+    ],
   },
 
   credssp_error: {
@@ -586,7 +652,13 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Logon right: add the users to Remote Desktop Users, or fix the "Allow log on through Remote Desktop Services" policy.',
       'Patch mismatch: update both ends; see `rdprobe explain credssp_outdated`.',
     ],
-    references: ['[MS-CSSP] 2.2.1 TSRequest errorCode', 'Known causes: credentials or account rejected, encryption oracle remediation'],
+    references: [
+      '[MS-CSSP] 2.2.1 TSRequest (errorCode)',
+      '[MS-ERREF] 2.3 NTSTATUS',
+      'Microsoft-Windows-Security-Auditing 4625 (Status and Sub Status)',
+      'Microsoft Learn: Allow log on through Remote Desktop Services',
+      'KB4093492 (CredSSP updates for CVE-2018-0886)',
+    ],
   },
 
   clock_skew: {
@@ -607,7 +679,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'On a standalone server: w32tm /config /manualpeerlist:<ntp server> /syncfromflags:manual /update, then w32tm /resync.',
       'On a VM, check that the hypervisor\'s time sync and the guest\'s time service do not fight each other.',
     ],
-    references: ['Known causes: Kerberos time skew', 'Seed: NLA and Kerberos (5-minute tolerance)'],
+    references: [
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvTimestamp)',
+      'Microsoft Learn: Maximum tolerance for computer clock synchronization (Kerberos, 5 minutes by default)',
+      'Microsoft Learn: Windows Time service tools and settings',
+    ],
   },
 
   os_unsupported: {
@@ -664,7 +740,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'A Connection Broker renamed after the farm was built cannot be repaired by renaming it back: reinstall the Connection Broker role and the Windows Internal Database.',
       'If DNS is stale: correct or delete the record so the name points at the right machine.',
     ],
-    references: ['Known causes: Connection Broker hostname changed', 'Seed: Broker rename scenario (2056, 1296)'],
+    references: [
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvNbComputerName, MsvAvDnsComputerName)',
+      'Microsoft-Windows-TerminalServices-SessionBroker 2056; Microsoft-Windows-TerminalServices-SessionBroker-Client 1296',
+      'RFC 6125 (names in certificates)',
+    ],
   },
 
   cert_duplicate: {
@@ -685,7 +765,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
       'Regenerate the RDP certificate on each clone: Get-ChildItem \'Cert:\\LocalMachine\\Remote Desktop\' | Remove-Item, then Restart-Service SessionEnv -Force.',
       'Generalize future images with sysprep /generalize /oobe /shutdown before deploying them; fix duplicate SPNs reported by setspn -X.',
     ],
-    references: ['Known causes: cloned VMs without sysprep', 'Seed: cloned virtual machines'],
+    references: [
+      'Microsoft Learn: Sysprep (Generalize) a Windows installation',
+      'Microsoft Learn: setspn (setspn -X lists duplicate SPNs)',
+      'Microsoft-Windows-Kerberos-Key-Distribution-Center 11',
+    ],
   },
 
   netbios_duplicate: {
@@ -702,7 +786,11 @@ const ENTRIES: { [K in FindingId]: EntryBody } = {
     event_ids: ['NetBT 4319', 'Microsoft-Windows-Security-Kerberos 4'],
     checks: [COMPUTER_NAME, 'ipconfig /all', 'nbtstat -n'],
     remediation: ['Rename the duplicates (Rename-Computer -NewName <name> -Restart) or generalize them with sysprep, and re-join them to the domain if needed.'],
-    references: ['Known causes: cloned VMs without sysprep'],
+    references: [
+      'Microsoft Learn: Sysprep (Generalize) a Windows installation',
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvNbComputerName)',
+      'NetBT 4319',
+    ],
   },
 };
 
