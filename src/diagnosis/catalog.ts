@@ -78,7 +78,12 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Allow the port through the host firewall: Enable-NetFirewallRule -DisplayGroup "Remote Desktop" (and through any firewall on the path).',
       'If the listener was moved on purpose, scan the new port; otherwise set PortNumber back to 3389 and restart TermService.',
     ],
-    references: ['Known causes: RDP disabled / listener off, listener moved', 'Seed: connection chain, listener check with qwinsta and netstat'],
+    references: [
+      'Microsoft Learn: Change the listening port for Remote Desktop on your computer',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Connections > "Allow users to connect remotely by using Remote Desktop Services" (fDenyTSConnections)',
+      'Microsoft Learn: qwinsta; netstat (Windows Commands)',
+      'Service Control Manager 7036',
+    ],
   },
 
   not_rdp: {
@@ -105,7 +110,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Find the program that owns the port (Get-NetTCPConnection / netstat -anob) and move it, or move RDP to a free port and scan that one.',
       'If a NAT rule or load balancer is in front, check that it forwards to the RDP host and port.',
     ],
-    references: ['Known causes: listener moved or port owned by another service'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2 Server X.224 Connection Confirm PDU',
+      'Microsoft Learn: Change the listening port for Remote Desktop on your computer',
+      'Microsoft Learn: netstat (Windows Commands)',
+    ],
   },
 
   protocol_error: {
@@ -135,7 +144,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Try a connection from inside the network to rule out a device on the way.',
       'For failures at MCS on old servers: remove the legacy Terminal Server certificate values (Certificate, X509 Certificate, X509 Certificate ID) under HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters after exporting the key, then restart.',
     ],
-    references: ['Known causes: events the prober itself causes, corrupted legacy Terminal Server certificate', 'Seed: "because of a security error" (TermDD 50)'],
+    references: [
+      '[MS-RDPBCGR] 1.3.1.1 Connection Sequence',
+      'TermDD 50, TermDD 56 and Microsoft-Windows-TerminalServices-RemoteConnectionManager 1006 (a scan itself can leave them)',
+      '[MS-RDPBCGR] 2.2.1.4.3.1.1 Server Proprietary Certificate (the legacy Terminal Server certificate)',
+    ],
     superseded_by: ['tls_failed_all_versions', 'negotiation_cert_not_on_server'],
   },
 
@@ -177,7 +190,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
     ],
     checks: [LIST_RDP_CERTS, QUERY_CERT_HASH, SHOW_MACHINE_KEYS_ACL, LIST_MY_CERTS],
     remediation: [...RESET_MACHINE_KEYS, ...REGENERATE_SELF_SIGNED, ...FIX_CERT_BINDING],
-    references: ['[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure', 'Known causes: no usable certificate at negotiation', 'Seed: certificate and MachineKeys scenario (1057, 1058, 36870, 36872)'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure (SSL_CERT_NOT_ON_SERVER)',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057, 1058, 1059; Schannel 36870, 36872',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   tls_failed_all_versions: {
@@ -220,8 +237,10 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       `For a cipher suite policy that leaves nothing in common: remove or fix the "SSL Cipher Suite Order" policy (value Functions under HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002) and reboot.`,
     ],
     references: [
-      'Known causes: private key unreachable; TLS 1.0 disabled on a stack that only speaks 1.0; cipher suite mismatch',
-      'Seed: certificate and MachineKeys scenario; Schannel 36871 state 10013 scenario',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1057, 1058; Schannel 36870, 36871, 36872, 36874, 36888',
+      'KB3080079 (RDS support for TLS 1.1 and TLS 1.2 on Windows 7 and Windows Server 2008 R2)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+      'Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)',
     ],
   },
 
@@ -265,7 +284,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       `Require NLA as well: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f.`,
       'On xrdp: set security_layer=tls (or negotiate with TLS available) in xrdp.ini.',
     ],
-    references: ['[MS-RDPBCGR] 5.3 Standard RDP Security', 'Known causes: SecurityLayer=0'],
+    references: [
+      '[MS-RDPBCGR] 5.3 Standard RDP Security',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Require use of specific security layer for remote (RDP) connections"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   weak_rdp_encryption: {
@@ -288,7 +311,12 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Better: require TLS (SecurityLayer 2) so that the RDP encryption level no longer matters.',
       'On xrdp: crypt_level=high (or fips) and security_layer=tls.',
     ],
-    references: ['[MS-RDPBCGR] 2.2.1.4.3 Server Security Data, 5.3.2 encryption levels and methods', 'Seed: encryption level mismatch (TermDD 50)'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.4.3 Server Security Data; 5.3.2 Negotiating the Cryptographic Configuration',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Set client connection encryption level"',
+      'Microsoft Learn: SetEncryptionLevel method of the Win32_TSGeneralSetting class',
+      'TermDD 50',
+    ],
   },
 
   nla_not_required: {
@@ -309,7 +337,12 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       `Require NLA: reg add "${RDP_TCP}" /v UserAuthentication /t REG_DWORD /d 1 /f, or enable the policy "Require user authentication for remote connections by using Network Level Authentication".`,
       'If NLA then blocks logons: check that the server reaches a domain controller, its secure channel (Test-ComputerSecureChannel -Repair), its clock (w32tm /query /status) and its TERMSRV SPN (setspn -L %COMPUTERNAME%).',
     ],
-    references: ['[MS-RDPBCGR] 2.2.1.2.2 HYBRID_REQUIRED_BY_SERVER', '[MS-CSSP]', 'Known causes: UserAuthentication=1', 'Seed: NLA and Kerberos checks'],
+    references: [
+      '[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure (HYBRID_REQUIRED_BY_SERVER)',
+      '[MS-CSSP] Credential Security Support Provider (CredSSP) Protocol',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Require user authentication for remote connections by using Network Level Authentication"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   rdp_fips_only: {
@@ -328,7 +361,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
     remediation: [
       'Keep it if FIPS is required. Otherwise, if clients fail: set MinEncryptionLevel to 3 (High) and disable the FIPS policy, or require TLS so the RDP encryption level no longer matters.',
     ],
-    references: ['[MS-RDPBCGR] 5.3.2 FIPS encryption level', 'Known causes: FIPS mode'],
+    references: [
+      '[MS-RDPBCGR] 5.3.2 Negotiating the Cryptographic Configuration (FIPS method and level)',
+      'Microsoft Learn: System cryptography: Use FIPS compliant algorithms for encryption, hashing, and signing',
+      'Microsoft Learn: SetEncryptionLevel method of the Win32_TSGeneralSetting class',
+    ],
   },
 
   tls12_missing: {
@@ -349,7 +386,12 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'On Windows Server 2008 R2 / Windows 7: install KB3080079 (and current updates).',
       `Enable TLS 1.2 for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v Enabled /t REG_DWORD /d 1 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.2\\Server" /v DisabledByDefault /t REG_DWORD /d 0 /f, then reboot.`,
     ],
-    references: ['Known causes: server accepts only TLS 1.0; TLS 1.0 disabled on a stack that only speaks 1.0', 'Seed: Schannel 36871 scenario'],
+    references: [
+      'KB3080079 (RDS support for TLS 1.1 and TLS 1.2 on Windows 7 and Windows Server 2008 R2)',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+      'Schannel 36871, 36874, 36888',
+    ],
   },
 
   tls_legacy_enabled: {
@@ -370,7 +412,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       `Disable the old versions for the server side: reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.0\\Server" /v Enabled /t REG_DWORD /d 0 /f and reg add "${SCHANNEL_PROTOCOLS}\\TLS 1.1\\Server" /v Enabled /t REG_DWORD /d 0 /f, then reboot.`,
       'After the reboot, scan again: a host that now fails every TLS version needs TLS 1.2 for RDP (KB3080079 on 2008 R2).',
     ],
-    references: ['RFC 8996 (TLS 1.0 and 1.1 deprecated)', 'Known causes: TLS 1.0 disabled, server accepts only TLS 1.0'],
+    references: [
+      'RFC 8996 (TLS 1.0 and 1.1 deprecated)',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Transport Layer Security (TLS) registry settings',
+    ],
   },
 
   tls_weak_cipher: {
@@ -388,7 +434,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
     remediation: [
       'Remove the weak suites: Disable-TlsCipherSuite -Name <suite> for each, or set the "SSL Cipher Suite Order" policy to a list of AES-GCM / ECDHE suites, then reboot.',
     ],
-    references: ['RFC 7465 (no RC4)', 'Known causes: cipher suite mismatch'],
+    references: [
+      'RFC 7465 (no RC4)',
+      'Microsoft Learn: Cipher Suites in TLS/SSL (Schannel SSP)',
+      'Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)',
+    ],
   },
 
   cert_expired: {
@@ -413,7 +463,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'If the new certificate is not created: fix the MachineKeys permissions (see `rdprobe explain tls_failed_all_versions`) and try again.',
       'For a CA-issued certificate: enrol a new one (certreq or the Remote Desktop template by Group Policy) and bind it: wmic /namespace:\\\\root\\cimv2\\TerminalServices PATH Win32_TSGeneralSetting Set SSLCertificateSHA1Hash="<thumbprint>"',
     ],
-    references: ['Known causes: certificate expired or expiring', 'Seed: certificate renewal failure (1058)'],
+    references: [
+      'RFC 5280 4.1.2.5 Validity',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052, 1053, 1058',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   cert_not_yet_valid: {
@@ -451,7 +505,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Renew a CA-issued certificate and bind the new thumbprint (SSLCertificateSHA1Hash, or the Group Policy certificate template).',
       'For a self-signed certificate: nothing, unless 1058 events show the renewal failing (then see `rdprobe explain cert_expired`).',
     ],
-    references: ['Known causes: certificate expired or expiring'],
+    references: [
+      'RFC 5280 4.1.2.5 Validity',
+      'Microsoft-Windows-TerminalServices-RemoteConnectionManager 1052, 1058',
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Server authentication certificate template"',
+    ],
   },
 
   cert_weak_key: {
@@ -518,7 +576,10 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
     event_ids: [],
     checks: [LIST_RDP_CERTS, QUERY_CERT_HASH],
     remediation: ['Optional: deploy a CA-issued certificate through the Remote Desktop certificate template policy.'],
-    references: ['Seed: hardening (prefer certificates from an internal CA)'],
+    references: [
+      'Group Policy: Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security > "Server authentication certificate template"',
+      'Microsoft Learn: Win32_TSGeneralSetting class (SSLCertificateSHA1Hash, MinEncryptionLevel, SecurityLayer)',
+    ],
   },
 
   credssp_outdated: {
@@ -538,7 +599,12 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Install the current cumulative update on the server (and on the clients).',
       `Do not leave AllowEncryptionOracle at 2 (Vulnerable): use it only briefly to reach an unpatched server, then set it back: reg add "${CREDSSP_POLICY}" /v AllowEncryptionOracle /t REG_DWORD /d 0 /f (Force Updated Clients) or 1 (Mitigated).`,
     ],
-    references: ['[MS-CSSP] 2.2.1 TSRequest (clientNonce, version 5)', 'CVE-2018-0886', 'Known causes: encryption oracle remediation', 'Seed: GPO "Encryption Oracle Remediation"'],
+    references: [
+      '[MS-CSSP] 2.2.1 TSRequest (clientNonce, version 5)',
+      'CVE-2018-0886',
+      'KB4093492 (CredSSP updates for CVE-2018-0886)',
+      'Group Policy: System > Credentials Delegation > "Encryption Oracle Remediation" (AllowEncryptionOracle)',
+    ],
   },
 
   credssp_error: {
@@ -562,7 +628,13 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Logon right: add the users to Remote Desktop Users, or fix the "Allow log on through Remote Desktop Services" policy.',
       'Patch mismatch: update both ends; see `rdprobe explain credssp_outdated`.',
     ],
-    references: ['[MS-CSSP] 2.2.1 TSRequest errorCode', 'Known causes: credentials or account rejected, encryption oracle remediation'],
+    references: [
+      '[MS-CSSP] 2.2.1 TSRequest (errorCode)',
+      '[MS-ERREF] 2.3 NTSTATUS',
+      'Microsoft-Windows-Security-Auditing 4625 (Status and Sub Status)',
+      'Microsoft Learn: Allow log on through Remote Desktop Services',
+      'KB4093492 (CredSSP updates for CVE-2018-0886)',
+    ],
   },
 
   clock_skew: {
@@ -583,21 +655,42 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'On a standalone server: w32tm /config /manualpeerlist:<ntp server> /syncfromflags:manual /update, then w32tm /resync.',
       'On a VM, check that the hypervisor\'s time sync and the guest\'s time service do not fight each other.',
     ],
-    references: ['Known causes: Kerberos time skew', 'Seed: NLA and Kerberos (5-minute tolerance)'],
+    references: [
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvTimestamp)',
+      'Microsoft Learn: Maximum tolerance for computer clock synchronization (Kerberos, 5 minutes by default)',
+      'Microsoft Learn: Windows Time service tools and settings',
+    ],
   },
 
   os_unsupported: {
     severity: 'high',
-    title: 'The server runs a Windows release out of support',
+    title: 'The server reports a Windows release out of support',
     summary:
-      'The Windows version the server reports in its NTLM challenge is older than Windows 10 / Server 2016: these releases no longer receive security updates (RDP itself had several pre-authentication flaws in them). Plan an upgrade.',
-    trigger: 'credssp.ntlm.os_version major.minor below 10.0',
+      'The Windows build the server reports in its NTLM challenge belongs to a release whose support has ended at the scan date: it no longer gets security updates, unless it is enrolled in a paid Extended Security Updates (ESU) programme where one exists. The report gives major.minor.build only, and editions with different lifecycles can share a build (17763 is Windows 10 1809, Enterprise LTSC 2019 and Server 2019), so the finding names each edition and says which are still supported. Non-Windows servers announce a fixed Windows version (FreeRDP: 6.1.7601); when other answers give that away, the finding says so. Check the edition on the server and plan the upgrade.',
+    trigger:
+      'credssp.ntlm.os_version looked up by build in rdprobe\'s table of Windows releases (as of 2026-12-01) at scanned_at (or the `now` option): every edition the build stands for out of support (confirmed; likely while a paid ESU runs), or only some of them (likely); a build missing from the table never fires',
     scope: 'host',
-    causes: [c('old_release', 'likely', 'The version reported is Windows 8.1 / Server 2012 R2 or older (the NTLM version is coarse but its major.minor is reliable).')],
+    causes: [
+      c('out_of_support', 'confirmed', 'Every Windows edition that reports this build is past its end of support (end of servicing under the Modern Lifecycle, end of extended support under the Fixed Lifecycle): it gets no security updates.'),
+      c('shared_build', 'likely', 'Editions with different lifecycles report the same build: Windows 10 1809 (17763) is out of support while Windows Server 2019 and Windows 10 Enterprise LTSC 2019 get security updates until 2029-01-09; Windows 10 1607 and Enterprise 2016 LTSB (14393) are out of support while Windows Server 2016 is supported until 2027-01-12. The edition that runs decides.'),
+      c('esu', 'possible', 'The release is out of support but the machine may be enrolled in paid Extended Security Updates (Windows 10 22H2 until 2028-10-10 at the longest; Windows Server 2012 / 2012 R2 ended 2026-10-13), which deliver security fixes only.'),
+      c('not_windows', 'possible', 'The server is not Windows: FreeRDP-based servers announce Windows 7 SP1 (6.1.7601) whatever they run on. The finding says so when other answers give it away (NTLM flags echoed back, TLS 1.3 with a pre-Windows 10 version, xrdp\'s answer to an RDSAAD request).'),
+    ],
     event_ids: [],
-    checks: [OS_VERSION],
-    remediation: ['Upgrade to a supported Windows release; until then, keep the RDP port off untrusted networks and require NLA.'],
-    references: ['[MS-NLMP] 2.2.2.10 VERSION', 'Microsoft lifecycle policy'],
+    checks: [OS_VERSION, r`reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID`, r`reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v DisplayVersion`],
+    remediation: [
+      'Find the edition first (Caption and EditionID): a Windows Server or LTSC edition can still be supported on a build whose other editions are not.',
+      'Upgrade an out-of-support machine to a supported release (in place, or move its role to a new server); until then keep its RDP port off untrusted networks, require NLA and limit who may sign in.',
+      'Where a paid ESU programme still runs, use it only as a bridge to the upgrade, and check that the ESU updates actually install.',
+      'If the server is not Windows (FreeRDP, xrdp, an appliance), the NTLM version says nothing about it: update that software through its own channel.',
+    ],
+    references: [
+      '[MS-NLMP] 2.2.2.10 VERSION; 2.2.2.5 NEGOTIATE and 3.2.5.1.1 (the flags a Windows server returns)',
+      'Microsoft Learn: Windows 10 release information; Windows 11 release information; Windows Server release information',
+      'Microsoft Lifecycle: Windows 10 Home and Pro; Windows 10 Enterprise and Education; Windows 11 Home and Pro; Windows 11 Enterprise and Education; Windows Server 2016, 2019, 2022, 2025; Windows Server 2012 R2; Windows 7; Windows Server 2008 R2',
+      'Microsoft Learn: Extended Security Updates (ESU) program for Windows 10; Prepare to deliver Extended Security Updates for Windows Server 2012',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP) (TLS 1.3 from Windows 11 and Windows Server 2022)',
+    ],
   },
 
   host_identity_mismatch: {
@@ -623,7 +716,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'A Connection Broker renamed after the farm was built cannot be repaired by renaming it back: reinstall the Connection Broker role and the Windows Internal Database.',
       'If DNS is stale: correct or delete the record so the name points at the right machine.',
     ],
-    references: ['Known causes: Connection Broker hostname changed', 'Seed: Broker rename scenario (2056, 1296)'],
+    references: [
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvNbComputerName, MsvAvDnsComputerName)',
+      'Microsoft-Windows-TerminalServices-SessionBroker 2056; Microsoft-Windows-TerminalServices-SessionBroker-Client 1296',
+      'RFC 6125 (names in certificates)',
+    ],
   },
 
   cert_duplicate: {
@@ -644,7 +741,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Regenerate the RDP certificate on each clone: Get-ChildItem \'Cert:\\LocalMachine\\Remote Desktop\' | Remove-Item, then Restart-Service SessionEnv -Force.',
       'Generalize future images with sysprep /generalize /oobe /shutdown before deploying them; fix duplicate SPNs reported by setspn -X.',
     ],
-    references: ['Known causes: cloned VMs without sysprep', 'Seed: cloned virtual machines'],
+    references: [
+      'Microsoft Learn: Sysprep (Generalize) a Windows installation',
+      'Microsoft Learn: setspn (setspn -X lists duplicate SPNs)',
+      'Microsoft-Windows-Kerberos-Key-Distribution-Center 11',
+    ],
   },
 
   netbios_duplicate: {
@@ -661,7 +762,11 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
     event_ids: ['NetBT 4319', 'Microsoft-Windows-Security-Kerberos 4'],
     checks: [COMPUTER_NAME, 'ipconfig /all', 'nbtstat -n'],
     remediation: ['Rename the duplicates (Rename-Computer -NewName <name> -Restart) or generalize them with sysprep, and re-join them to the domain if needed.'],
-    references: ['Known causes: cloned VMs without sysprep'],
+    references: [
+      'Microsoft Learn: Sysprep (Generalize) a Windows installation',
+      '[MS-NLMP] 2.2.2.1 AV_PAIR (MsvAvNbComputerName)',
+      'NetBT 4319',
+    ],
   },
 };
 

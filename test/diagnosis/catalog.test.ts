@@ -104,6 +104,26 @@ describe('catalog', () => {
     expect(all).not.toMatch(/(^|[\s&|])sc query/m);
   });
 
+  it('shows no internal provenance: nothing an administrator cannot look up', () => {
+    const internal = /\bSeeds?\b|Known causes|KNOWN-CAUSES|seeds\//i;
+    for (const e of listFindings()) {
+      const texts = [e.title, e.summary, e.trigger, ...e.causes.map((c) => c.text), ...e.event_ids, ...e.checks, ...e.remediation, ...e.references];
+      for (const t of texts) expect(t, e.id).not.toMatch(internal);
+      expect(formatExplain(e), e.id).not.toMatch(internal);
+    }
+  });
+
+  it('cites only references an administrator can look up: specifications, RFCs, KBs, CVEs, Microsoft pages, policies, events', () => {
+    const providers = [...new Set([...EVENTS.values()].map((ev) => ev.provider))];
+    const kinds = [/^\[MS-[A-Z]+\] /, /^RFC \d+/, /^KB\d+ /, /^CVE-\d{4}-\d+$/, /^NIST SP /, /^Microsoft (Learn|Lifecycle): \S/, /^Group Policy: \S/];
+    for (const e of listFindings()) {
+      for (const ref of e.references) {
+        const ok = kinds.some((k) => k.test(ref)) || providers.some((p) => ref.startsWith(`${p} `));
+        expect(ok, `${e.id}: ${ref}`).toBe(true);
+      }
+    }
+  });
+
   it('formatExplain prints title, severity, summary, causes with certainty, events with their query, checks, remediation', () => {
     const page = formatExplain(explain('tls_failed_all_versions')!);
     expect(page.split('\n')[0]).toBe('tls_failed_all_versions (critical): The server selects TLS but no TLS handshake completes');

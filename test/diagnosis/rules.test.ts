@@ -399,9 +399,9 @@ describe('CredSSP and NTLM', () => {
     expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ clock_skew_seconds: null }) }) }), 'clock_skew');
   });
 
-  it('os_unsupported for Windows releases before 10', () => {
-    expectFires(emptyRecord({ credssp: credssp({ ntlm: ntlm({ os_version: '6.3.9600' }) }) }), 'os_unsupported', ['credssp.ntlm.os_version = "6.3.9600" (Windows 8.1 / Server 2012 R2)']);
-    expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ os_version: '10.0.14393' }) }) }), 'os_unsupported');
+  it('os_unsupported judges the NTLM build (the cases are in windows-releases.test.ts)', () => {
+    expectFires(emptyRecord({ credssp: credssp({ ntlm: ntlm({ os_version: '6.3.9600' }) }) }), 'os_unsupported', ['credssp.ntlm.os_version = "6.3.9600" (build 9600: Windows 8.1 / Windows Server 2012 R2)']);
+    expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ os_version: '10.0.26100' }) }) }), 'os_unsupported');
     expectSilent(emptyRecord({ credssp: credssp({ ntlm: ntlm({ os_version: null }) }) }), 'os_unsupported');
   });
 });

@@ -1,6 +1,9 @@
 /** Rules on what CredSSP ([MS-CSSP]) and the NTLM CHALLENGE inside it ([MS-NLMP]) reveal. */
 import { catalog } from '../catalog.js';
-import { osMajorMinor, rankCauses, show } from '../evidence.js';
+import type { Certainty, FindingCause } from '../../record.js';
+import { rankCauses, show } from '../evidence.js';
+import { looksLikeName, notWindowsTells } from '../not-windows.js';
+import { describeFamily, familyLabel, isOutOfSupport, judgeWindowsVersion, releaseNames, WINDOWS_RELEASES_AS_OF } from '../windows-releases.js';
 import type { HostRule } from '../types.js';
 
 /** Version 5 brought the clientNonce that binds the public key hash: the CVE-2018-0886 fix ([MS-CSSP] 2.2.1). */
@@ -59,23 +62,68 @@ export const clockSkew: HostRule = (record, opts) => {
   return [{ id: 'clock_skew', evidence }];
 };
 
-/** NTLM VERSION major.minor -> the releases that share it (client / server). */
-const WINDOWS_RELEASES: Readonly<Record<string, string>> = {
-  '5.0': 'Windows 2000',
-  '5.1': 'Windows XP',
-  '5.2': 'Windows XP x64 / Server 2003',
-  '6.0': 'Windows Vista / Server 2008',
-  '6.1': 'Windows 7 / Server 2008 R2',
-  '6.2': 'Windows 8 / Server 2012',
-  '6.3': 'Windows 8.1 / Server 2012 R2',
-};
+/**
+ * os_unsupported: the build in the NTLM VERSION, judged against the Windows release table at the scan date (or the
+ * `now` option). It fires when at least one family of editions the build stands for is out of support: with
+ * `confirmed` when all are (`likely` while a paid ESU programme still runs), with `likely` naming each edition
+ * when they differ. A build missing from the table never fires. Answers that give away a non-Windows server turn
+ * the finding into "announces Windows X but answers like FreeRDP".
+ */
+export const osUnsupported: HostRule = (record, opts) => {
+  const version = record.credssp?.ntlm?.os_version ?? null;
+  if (version === null) return [];
+  const scanned = new Date(record.scanned_at);
+  const at = opts.now ?? (Number.isNaN(scanned.getTime()) ? new Date(`${WINDOWS_RELEASES_AS_OF}T00:00:00Z`) : scanned);
+  const verdict = judgeWindowsVersion(version, at);
+  if (verdict.kind !== 'judged' || verdict.outOfSupport === 'none') return [];
 
-export const osUnsupported: HostRule = (record) => {
-  const os = osMajorMinor(record);
-  if (os === null || os[0] >= 10) return [];
-  const release = WINDOWS_RELEASES[`${os[0]}.${os[1]}`];
-  const version = show('credssp.ntlm.os_version', record.credssp?.ntlm?.os_version);
-  return [{ id: 'os_unsupported', evidence: [release ? `${version} (${release})` : version] }];
+  const names = releaseNames(version) ?? version;
+  const out = verdict.families.filter((f) => isOutOfSupport(f.latest.phase));
+  const inSupport = verdict.families.filter((f) => !isOutOfSupport(f.latest.phase));
+  const evidence = [
+    `${show('credssp.ntlm.os_version', version)} (build ${verdict.build}: ${names})`,
+    `judged at ${verdict.at} against the Windows release table as of ${verdict.asOf} (Microsoft Learn release information and lifecycle pages)`,
+  ];
+  if (verdict.builds.length > 1) {
+    evidence.push(`build ${verdict.build} is also what builds ${verdict.builds.slice(1).join(', ')} report (releases delivered as enablement packages on it)`);
+  }
+  for (const f of verdict.families) evidence.push(describeFamily(f));
+
+  const esuRunning = out.some((f) => f.latest.phase === 'esu');
+  const outNames = out.map(familyLabel).join('; ');
+  let releaseCause: FindingCause;
+  if (verdict.outOfSupport === 'all') {
+    releaseCause = esuRunning
+      ? { certainty: 'likely', text: `Every edition that reports build ${verdict.build} is out of support (${outNames}); only machines enrolled in paid Extended Security Updates still get security fixes.` }
+      : { certainty: 'confirmed', text: `Every edition that reports build ${verdict.build} is out of support (${outNames}): no security updates.` };
+  } else {
+    const supported = inSupport.map(describeFamily).join('; ');
+    releaseCause = {
+      certainty: 'likely',
+      text: `Build ${verdict.build} is shared by editions with different lifecycles: out of support: ${outNames}. Still supported: ${supported}. Check which edition the server runs.`,
+    };
+  }
+
+  const tells = notWindowsTells(record);
+  if (tells.length === 0) return [{ id: 'os_unsupported', evidence, causes: [releaseCause] }];
+  const like = looksLikeName(tells);
+  const certainty: Certainty = tells.some((t) => t.certainty === 'confirmed') ? 'confirmed' : 'likely';
+  return [
+    {
+      id: 'os_unsupported',
+      evidence: [...evidence, ...tells.map((t) => `not Windows: ${t.evidence}`)],
+      causes: [
+        {
+          certainty,
+          text:
+            `The server announces ${names} (${version}), but answers like ${like}` +
+            (like === 'FreeRDP' ? ' (or a server built on its code), whose NTLM always carries 6.1.7601' : '') +
+            ': the version says nothing about the software that runs, so its support status cannot be judged from here.',
+        },
+        { certainty: 'possible', text: releaseCause.text },
+      ],
+    },
+  ];
 };
 
 export const CREDSSP_RULES: HostRule[] = [credsspOutdated, credsspError, clockSkew, osUnsupported];
