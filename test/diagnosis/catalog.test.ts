@@ -115,7 +115,7 @@ describe('catalog', () => {
 
   it('cites only references an administrator can look up: specifications, RFCs, KBs, CVEs, Microsoft pages, policies, events', () => {
     const providers = [...new Set([...EVENTS.values()].map((ev) => ev.provider))];
-    const kinds = [/^\[MS-[A-Z]+\] /, /^RFC \d+/, /^KB\d+ /, /^CVE-\d{4}-\d+$/, /^NIST SP /, /^Microsoft (Learn|Lifecycle): \S/, /^Group Policy: \S/];
+    const kinds = [/^rdprobe (README|docs\/)/, /^\[MS-[A-Z]+\] /, /^RFC \d+/, /^KB\d+ /, /^CVE-\d{4}-\d+$/, /^NIST SP /, /^Microsoft (Learn|Lifecycle): \S/, /^Group Policy: \S/];
     for (const e of listFindings()) {
       for (const ref of e.references) {
         const ok = kinds.some((k) => k.test(ref)) || providers.some((p) => ref.startsWith(`${p} `));

@@ -4,6 +4,7 @@
  * publishes, so a wrong date or a wrong judgement fails here.
  */
 import { readFileSync } from 'node:fs';
+import { causesOf } from '../helpers/findings.js';
 import { describe, expect, it } from 'vitest';
 import { decodeTsRequest } from '../../protocol/credssp.js';
 import { decodeNtlmChallenge, ntlmFlagNames } from '../../protocol/ntlm.js';
@@ -110,12 +111,17 @@ describe('the Windows release table', () => {
   });
 });
 
+/** The evidence lines naming the editions out of support and those still supported. */
+function parts(f: Finding): [string, string] {
+  return [f.evidence.find((e) => e.startsWith('out of support: ')) ?? '', f.evidence.find((e) => e.startsWith('still supported: ')) ?? ''];
+}
+
 describe('os_unsupported by build', () => {
   it('10.0.16299 (Windows 10 1709 / Server 1709) fires, confirmed: every edition ended before the scan', () => {
     for (const e of row(16299).editions) expect(lastDay(e) < WINDOWS_RELEASES_AS_OF, e.name).toBe(true);
     const f = osFinding(windowsRecord('10.0.16299'))!;
     expect(f).toBeDefined();
-    expect(f.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(f)[0]!.certainty).toBe('confirmed');
     for (const e of row(16299).editions) expect(f.evidence.join('\n')).toContain(e.name);
     expect(f.evidence).toContain(`judged at ${WINDOWS_RELEASES_AS_OF} against the Windows release table as of ${WINDOWS_RELEASES_AS_OF} (Microsoft Learn release information and lifecycle pages)`);
   });
@@ -126,26 +132,27 @@ describe('os_unsupported by build', () => {
     const end = homePro.end > entEdu.end ? homePro.end : entEdu.end;
     expect(osFinding(windowsRecord('10.0.19045'), onDay(end))).toBeUndefined();
     const during = osFinding(windowsRecord('10.0.19045'), dayAfter(end))!;
-    expect(during.causes[0]!.certainty).toBe('likely');
-    expect(during.causes[0]!.text).toMatch(/Extended Security Updates/);
+    expect(causesOf(during)[0]!.certainty).toBe('likely');
+    expect(causesOf(during).map((c) => c.id).slice(0, 2)).toEqual(['out_of_support', 'esu']);
+    expect(causesOf(during)[1]!.text).toMatch(/Extended Security Updates/);
     // At the table's date: consumer editions and Enterprise/Education both out, the commercial ESU still running.
-    expect(osFinding(windowsRecord('10.0.19045'))!.causes[0]!.certainty).toBe(homePro.esu!.end >= WINDOWS_RELEASES_AS_OF ? 'likely' : 'confirmed');
+    expect(causesOf(osFinding(windowsRecord('10.0.19045'))!)[0]!.certainty).toBe(homePro.esu!.end >= WINDOWS_RELEASES_AS_OF ? 'likely' : 'confirmed');
     const after = osFinding(windowsRecord('10.0.19045'), dayAfter(homePro.esu!.end))!;
-    expect(after.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(after)[0]!.certainty).toBe('confirmed');
   });
 
   it('10.0.17763 is likely and names the editions: 1809 out, Server 2019 and LTSC 2019 in extended support', () => {
     const f = osFinding(windowsRecord('10.0.17763'))!;
-    expect(f.causes[0]!.certainty).toBe('likely');
-    const text = f.causes[0]!.text;
-    const [outPart, supportedPart] = text.split('Still supported:') as [string, string];
+    expect(causesOf(f)[0]!.certainty).toBe('likely');
+    expect(causesOf(f)[0]!.id).toBe('shared_build');
+    const [outPart, supportedPart] = parts(f);
     expect(outPart).toContain('Windows 10 Home and Pro, version 1809');
     expect(outPart).toContain('Windows 10 Enterprise and Education, version 1809');
     expect(supportedPart).toContain(`Windows Server 2019: out of mainstream support since ${edition(17763, /Server 2019/).mainstreamEnd}`);
     expect(supportedPart).toContain(`Windows 10 Enterprise LTSC 2019`);
     expect(supportedPart).toContain(edition(17763, /Server 2019/).end);
     // Once Server 2019 and LTSC 2019 have ended too, nothing is left: confirmed.
-    expect(osFinding(windowsRecord('10.0.17763'), dayAfter(edition(17763, /Server 2019/).end))!.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(osFinding(windowsRecord('10.0.17763'), dayAfter(edition(17763, /Server 2019/).end))!)[0]!.certainty).toBe('confirmed');
     // Before any edition ended: silent.
     expect(osFinding(windowsRecord('10.0.17763'), onDay(edition(17763, /Home and Pro/).end))).toBeUndefined();
   });
@@ -155,15 +162,16 @@ describe('os_unsupported by build', () => {
     const server = edition(14393, /Server 2016/);
     expect(ltsb.end < WINDOWS_RELEASES_AS_OF && server.end > WINDOWS_RELEASES_AS_OF).toBe(true);
     const f = osFinding(windowsRecord('10.0.14393'))!;
-    expect(f.causes[0]!.certainty).toBe('likely');
-    const [outPart, supportedPart] = f.causes[0]!.text.split('Still supported:') as [string, string];
+    expect(causesOf(f)[0]!.certainty).toBe('likely');
+    expect(causesOf(f)[0]!.id).toBe('shared_build');
+    const [outPart, supportedPart] = parts(f);
     expect(outPart).toContain('Windows 10 Enterprise 2016 LTSB');
     expect(outPart).toContain('Windows 10 Home and Pro, version 1607');
     expect(supportedPart).toContain(`Windows Server 2016`);
     expect(supportedPart).toContain(server.end);
     // On LTSB 2016's last day it still counts as supported.
     const onLtsbEnd = osFinding(windowsRecord('10.0.14393'), onDay(ltsb.end))!;
-    expect(onLtsbEnd.causes[0]!.text.split('Still supported:')[1]).toContain('Windows 10 Enterprise 2016 LTSB');
+    expect(parts(onLtsbEnd)[1]).toContain('Windows 10 Enterprise 2016 LTSB');
   });
 
   it('10.0.26100 does not fire: Server 2025, LTSC 2024 and 24H2 Enterprise are supported, Home/Pro moved on to 25H2/26H2 on the same build', () => {
@@ -181,21 +189,23 @@ describe('os_unsupported by build', () => {
     const s = edition(20348, /Server 2022/);
     expect(s.mainstreamEnd! < WINDOWS_RELEASES_AS_OF).toBe(true);
     expect(osFinding(windowsRecord('10.0.20348'))).toBeUndefined();
-    expect(osFinding(windowsRecord('10.0.20348'), dayAfter(s.end))!.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(osFinding(windowsRecord('10.0.20348'), dayAfter(s.end))!)[0]!.certainty).toBe('confirmed');
   });
 
   it('6.1.7601 (Windows 7 SP1 / Server 2008 R2 SP1) fires, confirmed, ESU included', () => {
     for (const e of row(7601).editions) expect(lastDay(e) < WINDOWS_RELEASES_AS_OF, e.name).toBe(true);
     const f = osFinding(windowsRecord('6.1.7601'))!;
-    expect(f.causes).toHaveLength(1);
-    expect(f.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(f)[0]).toMatchObject({ id: 'out_of_support', certainty: 'confirmed' });
+    // Every edition is out and no ESU runs any more: neither a shared build nor an ESU can explain it away.
+    expect(Object.keys(f.causes)).not.toContain('shared_build');
+    expect(Object.keys(f.causes)).not.toContain('esu');
     expect(f.evidence[0]).toBe('credssp.ntlm.os_version = "6.1.7601" (build 7601: Windows 7 SP1 / Windows Server 2008 R2 SP1)');
   });
 
   it('6.3.9600 (Server 2012 R2) is likely while its ESU runs and confirmed after', () => {
     const esuEnd = edition(9600, /2012 R2/).esu!.end;
-    expect(osFinding(windowsRecord('6.3.9600'), onDay(esuEnd))!.causes[0]!.certainty).toBe('likely');
-    expect(osFinding(windowsRecord('6.3.9600'), dayAfter(esuEnd))!.causes[0]!.certainty).toBe('confirmed');
+    expect(causesOf(osFinding(windowsRecord('6.3.9600'), onDay(esuEnd))!)[0]!.certainty).toBe('likely');
+    expect(causesOf(osFinding(windowsRecord('6.3.9600'), dayAfter(esuEnd))!)[0]!.certainty).toBe('confirmed');
   });
 
   it('judges at the scan date unless `now` is given', () => {
@@ -252,9 +262,9 @@ describe('os_unsupported when the server is not Windows', () => {
     const r = lab();
     expect(r.credssp!.ntlm!.os_version).toBe('6.1.7601');
     const f = osFinding(r)!;
-    expect(f.causes[0]).toMatchObject({ certainty: 'likely' });
-    expect(f.causes[0]!.text).toMatch(/^The server announces Windows 7 SP1 \/ Windows Server 2008 R2 SP1 \(6\.1\.7601\), but answers like FreeRDP/);
-    expect(f.causes[1]!.certainty).toBe('possible');
+    expect(causesOf(f)[0]).toMatchObject({ id: 'not_windows', certainty: 'likely' });
+    expect(f.evidence).toContain('announces Windows 7 SP1 / Windows Server 2008 R2 SP1 (6.1.7601) but answers like FreeRDP');
+    expect(causesOf(f)[1]!.certainty).toBe('possible');
     const tells = f.evidence.filter((e) => e.startsWith('not Windows: '));
     expect(tells).toHaveLength(2);
     expect(tells[0]).toMatch(/NTLM_NEGOTIATE_OEM with NTLMSSP_NEGOTIATE_UNICODE; NTLMSSP_NEGOTIATE_LM_KEY with NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY; a TargetName without NTLMSSP_TARGET_TYPE_SERVER or _DOMAIN/);
@@ -277,7 +287,7 @@ describe('os_unsupported when the server is not Windows', () => {
       expect(winFlags).toContain('NTLMSSP_TARGET_TYPE_SERVER');
       const r = windowsRecord('6.1.7601', { negotiate_flags: winFlags });
       expect(notWindowsTells(r)).toEqual([]);
-      expect(osFinding(r)!.causes).toEqual([expect.objectContaining({ certainty: 'confirmed' })]);
+      expect(causesOf(osFinding(r)!)[0]).toMatchObject({ id: 'out_of_support', certainty: 'confirmed' });
     }
     // No flags recorded (nothing to judge): no tell.
     expect(notWindowsTells(windowsRecord('6.1.7601', { negotiate_flags: [] }))).toEqual([]);
@@ -297,7 +307,8 @@ describe('os_unsupported when the server is not Windows', () => {
     };
     const r = windowsRecord('6.1.7601', { negotiate_flags: WINDOWS_2008_FLAGS }, { protocols: protocols({ ssl: selects('ssl', 'ssl'), rdsaad }) });
     const f = osFinding(r)!;
-    expect(f.causes[0]!.text).toMatch(/answers like xrdp:/);
+    expect(f.evidence.join('\n')).toMatch(/answers like xrdp/);
+    expect(causesOf(f)[0]!.id).toBe('not_windows');
     // A Windows-style refusal of RDSAAD is no tell.
     const windows = windowsRecord('6.1.7601', { negotiate_flags: WINDOWS_2008_FLAGS }, { protocols: protocols({ rdsaad: refuses('rdsaad', 'SSL_NOT_ALLOWED_BY_SERVER') }) });
     expect(notWindowsTells(windows)).toEqual([]);

@@ -90,38 +90,27 @@ export const osUnsupported: HostRule = (record, opts) => {
   for (const f of verdict.families) evidence.push(describeFamily(f));
 
   const esuRunning = out.some((f) => f.latest.phase === 'esu');
-  const outNames = out.map(familyLabel).join('; ');
-  let releaseCause: FindingCause;
-  if (verdict.outOfSupport === 'all') {
-    releaseCause = esuRunning
-      ? { certainty: 'likely', text: `Every edition that reports build ${verdict.build} is out of support (${outNames}); only machines enrolled in paid Extended Security Updates still get security fixes.` }
-      : { certainty: 'confirmed', text: `Every edition that reports build ${verdict.build} is out of support (${outNames}): no security updates.` };
-  } else {
-    const supported = inSupport.map(describeFamily).join('; ');
-    releaseCause = {
-      certainty: 'likely',
-      text: `Build ${verdict.build} is shared by editions with different lifecycles: out of support: ${outNames}. Still supported: ${supported}. Check which edition the server runs.`,
-    };
-  }
+  // The catalog holds each cause's text; what is particular to this build (which editions are out, which are
+  // still supported) is evidence.
+  evidence.push(`out of support: ${out.map(familyLabel).join('; ')}`);
+  if (inSupport.length > 0) evidence.push(`still supported: ${inSupport.map(describeFamily).join('; ')}`);
+  const [release, ruledOut]: [FindingCause[], string[]] =
+    verdict.outOfSupport === 'all'
+      ? esuRunning
+        ? [[{ id: 'out_of_support', certainty: 'likely' }, { id: 'esu', certainty: 'likely' }], ['shared_build']]
+        : [[{ id: 'out_of_support', certainty: 'confirmed' }], ['shared_build', 'esu']]
+      : [[{ id: 'shared_build', certainty: 'likely' }], ['out_of_support']];
+  const entry = catalog.os_unsupported;
 
   const tells = notWindowsTells(record);
-  if (tells.length === 0) return [{ id: 'os_unsupported', evidence, causes: [releaseCause] }];
+  if (tells.length === 0) return [{ id: entry.id, evidence, causes: rankCauses(entry, release.map((c) => [c.id, c.certainty] as [string, Certainty]), ruledOut) }];
   const like = looksLikeName(tells);
   const certainty: Certainty = tells.some((t) => t.certainty === 'confirmed') ? 'confirmed' : 'likely';
   return [
     {
-      id: 'os_unsupported',
-      evidence: [...evidence, ...tells.map((t) => `not Windows: ${t.evidence}`)],
-      causes: [
-        {
-          certainty,
-          text:
-            `The server announces ${names} (${version}), but answers like ${like}` +
-            (like === 'FreeRDP' ? ' (or a server built on its code), whose NTLM always carries 6.1.7601' : '') +
-            ': the version says nothing about the software that runs, so its support status cannot be judged from here.',
-        },
-        { certainty: 'possible', text: releaseCause.text },
-      ],
+      id: entry.id,
+      evidence: [...evidence, `announces ${names} (${version}) but answers like ${like}`, ...tells.map((t) => `not Windows: ${t.evidence}`)],
+      causes: rankCauses(entry, [['not_windows', certainty], ...release.map((c) => [c.id, 'possible'] as [string, Certainty])], ruledOut),
     },
   ];
 };
