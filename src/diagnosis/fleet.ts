@@ -10,6 +10,9 @@ import type { Finding, ProbeRecord } from '../record.js';
 import { sortFindings, toFinding } from './findings.js';
 import { DUPLICATE_RULES, duplicateHits, fleetMember, type DuplicateRule, type FleetMember } from './rules/fleet.js';
 
+/** The findings FleetIndex gives: they compare hosts, so no single record decides them. */
+export const FLEET_FINDING_IDS: readonly string[] = ['cert_duplicate', 'netbios_duplicate'];
+
 export class FleetIndex {
   private readonly groups: { rule: DuplicateRule; byValue: Map<string, FleetMember[]> }[] = DUPLICATE_RULES.map((rule) => ({ rule, byValue: new Map() }));
 

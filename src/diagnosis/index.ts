@@ -12,7 +12,8 @@ export { catalog, FINDING_IDS, type FindingId } from './catalog.js';
 export { formatExplain, renderFindingsMarkdown } from './format.js';
 export { EVENTS, wevtutilQuery, type EventInfo } from './events.js';
 export { causeText, explainInline, sortFindings, toFinding } from './findings.js';
-export { diagnoseFleet, FleetIndex } from './fleet.js';
+export { diagnoseFleet, FLEET_FINDING_IDS, FleetIndex } from './fleet.js';
+export { FINDING_INPUTS, inputsMeasured } from './inputs.js';
 export type { CatalogEntry, DiagnoseOptions } from './types.js';
 
 export const DEFAULT_CERT_EXPIRY_DAYS = 30;

@@ -7,11 +7,9 @@ import { evaluatePolicy, isPolicyFinding, type Policy } from '../policy/index.js
 import { severityRank, type Finding, type ProbeRecord, type Severity } from '../record.js';
 import { hostPortKey } from '../targets/key.js';
 import { explainInline, sortFindings } from './findings.js';
-import { FleetIndex } from './fleet.js';
+import { FLEET_FINDING_IDS, FleetIndex } from './fleet.js';
 import { diagnose } from './index.js';
 import type { DiagnoseOptions } from './types.js';
-
-export const FLEET_FINDING_IDS: readonly string[] = ['cert_duplicate', 'netbios_duplicate'];
 
 export interface JudgeOptions {
   diagnose: DiagnoseOptions;

@@ -15,6 +15,8 @@ import {
   type TlsVersionKey,
 } from '../record.js';
 import { rsaEquivalentBits } from '../policy/keys.js';
+import { diagnoseFleet, FLEET_FINDING_IDS, inputsMeasured } from '../diagnosis/index.js';
+import { hostPortKey } from '../targets/key.js';
 
 export type ChangeKind = 'regression' | 'improvement' | 'neutral';
 export type DiffValue = string | number | boolean | null | string[];
@@ -71,19 +73,12 @@ export interface DiffOptions {
 
 export const NOT_MEASURED_AFTER = 'not measured in AFTER';
 export const NOT_MEASURED_BEFORE = 'not measured in BEFORE';
+export const NOT_COMPARABLE = 'not comparable';
 
 const KIND_ORDER: Record<ChangeKind, number> = { regression: 0, improvement: 1, neutral: 2 };
 
-function hostKey(r: ProbeRecord): string {
-  const h = r.host.toLowerCase();
-  return h.includes(':') && !h.startsWith('[') ? `[${h}]:${r.port}` : `${h}:${r.port}`;
-}
-
-function addressKey(r: ProbeRecord): string | null {
-  if (!r.address) return null;
-  const a = r.address.toLowerCase();
-  return a.includes(':') ? `[${a}]:${r.port}` : `${a}:${r.port}`;
-}
+const hostKey = (r: ProbeRecord): string => hostPortKey(r.host, r.port);
+const addressKey = (r: ProbeRecord): string | null => (r.address ? hostPortKey(r.address, r.port) : null);
 
 function show(v: DiffValue): string {
   if (v === null) return 'null';
@@ -251,7 +246,14 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     c.neutral('tls.negotiated_version', b.tls.negotiated_version, a.tls.negotiated_version, 'negotiated TLS version');
     c.neutral('tls.cipher', b.tls.cipher, a.tls.cipher, 'TLS cipher');
   } else if (b.tls || a.tls) {
-    const acc = (r: ProbeRecord): string[] | null => (r.tls ? TLS_VERSION_KEYS.filter((k) => r.tls?.versions?.[k] === true) : null);
+    // What each side knows of TLS, in words: the accepted versions, or that they were not measured.
+    const acc = (r: ProbeRecord): DiffValue => {
+      if (!r.tls) return null;
+      const v = r.tls.versions ?? {};
+      if (TLS_VERSION_KEYS.every((k) => v[k] === null || v[k] === undefined)) return 'versions not measured';
+      const yes = TLS_VERSION_KEYS.filter((k) => v[k] === true).map(tlsLabel);
+      return yes.length > 0 ? `accepts ${yes.join(', ')}` : 'accepts no version';
+    };
     c.section('tls', acc(b), acc(a));
   }
 
@@ -342,15 +344,15 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     c.section('rdp_security', br?.encryption_level ?? null, ar?.encryption_level ?? null);
   }
 
-  // findings
+  // findings. One present on one side only is a change only when the other side measured what its rule reads: a
+  // scan with --no-tls-versions does not "resolve" tls12_missing, it did not look.
   const bf = findingKeys(b.findings);
   const af = findingKeys(a.findings);
-  const lostSight = b.status === 'ok' && a.status !== 'ok';
   for (const [id, f] of af) {
     const old = bf.get(id);
     if (!old) {
-      const kind: ChangeKind = sevRank(f.severity) >= sevRank('low') ? 'regression' : 'neutral';
-      c.push(`findings[${id}]`, null, f.severity, kind, `new finding (${f.severity}): ${f.title}`);
+      if (!inputsMeasured(b, f.id)) c.push(`findings[${id}]`, null, f.severity, 'neutral', `${NOT_COMPARABLE} (its inputs were ${NOT_MEASURED_BEFORE}): ${f.title}`);
+      else c.push(`findings[${id}]`, null, f.severity, sevRank(f.severity) >= sevRank('low') ? 'regression' : 'neutral', `new finding (${f.severity}): ${f.title}`);
     } else if (old.severity !== f.severity) {
       const up = sevRank(f.severity) > sevRank(old.severity);
       c.push(`findings[${id}]`, old.severity, f.severity, up ? 'regression' : 'improvement', `finding severity ${up ? 'raised' : 'lowered'}: ${f.title}`);
@@ -358,14 +360,26 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
   }
   for (const [id, f] of bf) {
     if (af.has(id)) continue;
-    if (lostSight) c.push(`findings[${id}]`, f.severity, null, 'neutral', `${NOT_MEASURED_AFTER} (host now ${a.status}): ${f.title}`);
-    else {
-      const kind: ChangeKind = f.severity === 'info' ? 'neutral' : 'improvement';
-      c.push(`findings[${id}]`, f.severity, null, kind, `finding resolved (${f.severity}): ${f.title}`);
-    }
+    if (!inputsMeasured(a, f.id)) {
+      const why = a.status !== 'ok' && b.status === 'ok' ? ` (host now ${a.status})` : '';
+      c.push(`findings[${id}]`, f.severity, null, 'neutral', `${NOT_COMPARABLE} (its inputs were ${NOT_MEASURED_AFTER}${why}): ${f.title}`);
+    } else c.push(`findings[${id}]`, f.severity, null, f.severity === 'info' ? 'neutral' : 'improvement', `finding resolved (${f.severity}): ${f.title}`);
   }
 
   return c.changes;
+}
+
+/**
+ * Fleet findings (duplicate certificates and names) as groups, not as whichever member happened to carry them: an
+ * ndjson file gives them only to the later member of a pair, a report to every member. Each side's are computed
+ * again from its own records, so two scans of the same fleet compare equal however they were written.
+ */
+function withFleetByGroup(records: ProbeRecord[]): ProbeRecord[] {
+  const fleet = diagnoseFleet(records);
+  return records.map((r) => ({
+    ...r,
+    findings: [...(r.findings ?? []).filter((f) => !FLEET_FINDING_IDS.includes(f.id)), ...(fleet.get(hostPortKey(r.host, r.port)) ?? [])],
+  }));
 }
 
 function hostDiff(key: string, beforeKey: string | null, presence: HostDiff['presence'], changes: Change[]): HostDiff {
@@ -395,13 +409,15 @@ function index(records: ProbeRecord[], label: string, warnings: string[]): Map<s
  * Compare two scans. Hosts are matched by `${host}:${port}` (host case-insensitive), then unmatched ones by
  * `${address}:${port}`. Warnings carried by loadScan results are included.
  */
-export function diffScans(before: ProbeRecord[], after: ProbeRecord[], opts: DiffOptions = {}): ScanDiff {
+export function diffScans(beforeScan: ProbeRecord[], afterScan: ProbeRecord[], opts: DiffOptions = {}): ScanDiff {
   const o: Required<DiffOptions> = { expiringDays: opts.expiringDays ?? 30 };
   const warnings: string[] = [];
-  for (const [label, scan] of [['BEFORE', before], ['AFTER', after]] as const) {
+  for (const [label, scan] of [['BEFORE', beforeScan], ['AFTER', afterScan]] as const) {
     const w = (scan as { warnings?: unknown }).warnings;
     if (Array.isArray(w)) for (const x of w) warnings.push(`${label}: ${String(x)}`);
   }
+  const before = withFleetByGroup(beforeScan);
+  const after = withFleetByGroup(afterScan);
   const bIdx = index(before, 'BEFORE', warnings);
   const aIdx = index(after, 'AFTER', warnings);
 

@@ -5,6 +5,7 @@ export {
   diffExitCode,
   NOT_MEASURED_AFTER,
   NOT_MEASURED_BEFORE,
+  NOT_COMPARABLE,
   type Change,
   type ChangeKind,
   type DiffOptions,

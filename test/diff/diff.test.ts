@@ -304,7 +304,8 @@ describe('loadScan / parseScan', () => {
 });
 
 describe('formatDiffTable / diffToJson', () => {
-  const before = [makeRecord({ tls: { versions: { 'tls1.0': true } } }), makeRecord({ host: 'gone', target: 'gone', address: '10.0.0.9' })];
+  // 'gone' is another machine (its own certificate and name), so no duplicate group links the two hosts.
+  const before = [makeRecord({ tls: { versions: { 'tls1.0': true } } }), makeRecord({ host: 'gone', target: 'gone', address: '10.0.0.9', certificate: { sha1_fingerprint: '00112233445566778899AABBCCDDEEFF00112233' }, credssp: { ntlm: { netbios_computer: 'GONE' } } })];
   const after = [makeRecord({ tls: { versions: { 'tls1.2': false }, cipher: 'TLS_AES_128_GCM_SHA256' } })];
   const d: ScanDiff = diffScans(before, after);
 
@@ -326,5 +327,52 @@ describe('formatDiffTable / diffToJson', () => {
     const j = JSON.parse(diffToJson(d)) as ScanDiff;
     expect(j).toEqual(d);
     expect(j.summary.regressions).toBe(2);
+  });
+});
+
+describe('diff of what was not measured, and of fleet findings (issue: diff counted unmeasured checks as changes)', () => {
+  const unmeasuredTls = { tls: { versions: { 'tls1.0': null, 'tls1.1': null, 'tls1.2': null, 'tls1.3': null } } } as const;
+
+  it('a finding whose inputs one side did not measure is neutral, "not comparable", both ways', () => {
+    // BEFORE: a full scan that found TLS 1.0 only; AFTER: the same host scanned with --no-tls-versions.
+    const full = makeRecord({ tls: { versions: { 'tls1.0': true, 'tls1.1': false, 'tls1.2': false, 'tls1.3': false } }, findings: [makeFinding('tls12_missing', 'high'), makeFinding('tls_legacy_enabled', 'medium')] });
+    const skipped = makeRecord(unmeasuredTls);
+    for (const [b, a] of [[full, skipped], [skipped, full]] as const) {
+      const d = diffScans([b], [a]);
+      expect(d.summary.regressions, 'no regression').toBe(0);
+      expect(d.summary.improvements, 'no improvement').toBe(0);
+      const f = d.hosts[0]!.changes.filter((c) => c.field.startsWith('findings['));
+      expect(f.map((c) => c.field).sort()).toEqual(['findings[tls12_missing]', 'findings[tls_legacy_enabled]']);
+      for (const c of f) expect(c).toMatchObject({ kind: 'neutral', message: expect.stringMatching(/^not comparable/) });
+    }
+  });
+
+  it('a finding that disappears because the server changed is still an improvement', () => {
+    const before = makeRecord({ tls: { versions: { 'tls1.0': true, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true } }, findings: [makeFinding('tls_legacy_enabled', 'medium')] });
+    const after = makeRecord({ tls: { versions: { 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true } } });
+    const c = diffScans([before], [after]).hosts[0]!.changes.find((x) => x.field === 'findings[tls_legacy_enabled]')!;
+    expect(c.kind).toBe('improvement');
+  });
+
+  it('a TLS section known on one side only is shown in words, not as an empty list', () => {
+    const t = formatDiffTable(diffScans([makeRecord(unmeasuredTls)], [makeRecord({ tls: null })]));
+    expect(t).toContain('~ tls');
+    expect(t).toContain('versions not measured -> null');
+    expect(t).not.toContain('[] -> null');
+  });
+
+  it('fleet findings compare by group: a file where only the later member carries cert_duplicate equals one where both do', () => {
+    const cert = { sha1_fingerprint: 'ABABABABABABABABABABABABABABABABABABABAB', self_signed: true };
+    const a = makeRecord({ host: 'vm-a', target: 'vm-a', address: '10.0.0.21', certificate: cert, credssp: { ntlm: { netbios_computer: 'VM-A' } } });
+    const b = makeRecord({ host: 'vm-b', target: 'vm-b', address: '10.0.0.22', certificate: cert, credssp: { ntlm: { netbios_computer: 'VM-B' } } });
+    const dup = makeFinding('cert_duplicate', 'medium');
+    const streamed = [a, { ...b, findings: [dup] }]; // ndjson: the earlier member could not be rewritten
+    const whole = [{ ...a, findings: [dup] }, { ...b, findings: [dup] }]; // a report written at the end
+    const d = diffScans(streamed, whole);
+    expect(d.summary.regressions + d.summary.improvements + d.summary.neutral).toBe(0);
+    // And a group that really goes away (vm-b gets its own certificate) is an improvement for both.
+    const fixed = [a, { ...b, certificate: { ...cert, sha1_fingerprint: 'CDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCD' } }];
+    const d2 = diffScans(streamed, fixed);
+    expect(d2.hosts.map((h) => h.changes.filter((c) => c.field === 'findings[cert_duplicate]').map((c) => c.kind))).toEqual([['improvement'], ['improvement']]);
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * What each finding's rule reads from the record. A finding present on one side of a diff and absent on the other
+ * is a change only when the side without it measured these inputs: a scan run with --no-tls-versions cannot
+ * "resolve" tls12_missing, it just did not look (docs/policy.md, "not comparable").
+ *
+ * Paths are record paths; `x.*` means every entry of the map `x` (tls.versions: each version tested).
+ */
+import type { ProbeRecord } from '../record.js';
+import type { FindingId } from './catalog.js';
+
+export const FINDING_INPUTS: Readonly<Record<FindingId, readonly string[]>> = {
+  unreachable: ['status'],
+  not_rdp: ['status'],
+  protocol_error: ['status'],
+  probe_incomplete: ['not_measured'],
+  negotiation_cert_not_on_server: ['protocols'],
+  tls_failed_all_versions: ['tls.versions.*'],
+  negotiation_inconsistent: ['protocols'],
+  standard_rdp_security_allowed: ['protocols.rdp.supported'],
+  weak_rdp_encryption: ['rdp_security'],
+  nla_not_required: ['nla_required'],
+  rdp_fips_only: ['rdp_security'],
+  tls12_missing: ['tls.versions.*'],
+  tls_legacy_enabled: ['tls.versions.*'],
+  tls_weak_cipher: ['tls.versions.*'],
+  cert_expired: ['certificate'],
+  cert_not_yet_valid: ['certificate'],
+  cert_expiring_soon: ['certificate'],
+  cert_weak_key: ['certificate'],
+  cert_weak_signature: ['certificate'],
+  cert_name_mismatch: ['certificate'],
+  cert_self_signed: ['certificate'],
+  credssp_outdated: ['credssp.version'],
+  credssp_error: ['credssp'],
+  clock_skew: ['credssp.ntlm.clock_skew_seconds'],
+  os_unsupported: ['credssp.ntlm.os_version'],
+  host_identity_mismatch: ['credssp.ntlm'],
+  cert_duplicate: ['certificate'],
+  netbios_duplicate: ['credssp.ntlm.netbios_computer'],
+  policy_require_nla: ['nla_required'],
+  policy_forbid_standard_rdp_security: ['protocols.rdp.supported'],
+  policy_min_tls: ['tls.versions.*'],
+  policy_forbid_tls: ['tls.versions.*'],
+  policy_min_cert_days: ['certificate'],
+  policy_min_key_bits: ['certificate'],
+  policy_forbid_self_signed: ['certificate'],
+  policy_expected_thumbprint: ['certificate'],
+  policy_min_credssp_version: ['credssp.version'],
+  policy_max_clock_skew: ['credssp.ntlm.clock_skew_seconds'],
+  policy_unreachable: ['status'],
+  policy_unverified: ['status'],
+};
+
+function at(record: unknown, path: string[]): unknown {
+  let v: unknown = record;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return null;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v ?? null;
+}
+
+/**
+ * Whether the record measured everything finding `id` reads. For an id this rdprobe does not know (a file from
+ * another version) all it can tell is whether the host was reached.
+ */
+export function inputsMeasured(record: ProbeRecord, id: string): boolean {
+  const paths = (FINDING_INPUTS as Record<string, readonly string[] | undefined>)[id];
+  if (!paths) return record.status === 'ok';
+  return paths.every((p) => {
+    const parts = p.split('.');
+    if (parts[parts.length - 1] === '*') {
+      const map = at(record, parts.slice(0, -1));
+      return map !== null && typeof map === 'object' && Object.values(map).length > 0 && Object.values(map).every((x) => x !== null && x !== undefined);
+    }
+    return at(record, parts) !== null;
+  });
+}
