@@ -371,7 +371,7 @@ describe('diff of what was not measured, and of fleet findings (issue: diff coun
     const d = diffScans(streamed, whole);
     expect(d.summary.regressions + d.summary.improvements + d.summary.neutral).toBe(0);
     // And a group that really goes away (vm-b gets its own certificate) is an improvement for both.
-    const fixed = [a, { ...b, certificate: { ...cert, sha1_fingerprint: 'CDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCD' } }];
+    const fixed = [a, { ...b, certificate: { ...b.certificate!, sha1_fingerprint: 'CDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCD' } }];
     const d2 = diffScans(streamed, fixed);
     expect(d2.hosts.map((h) => h.changes.filter((c) => c.field === 'findings[cert_duplicate]').map((c) => c.kind))).toEqual([['improvement'], ['improvement']]);
   });
