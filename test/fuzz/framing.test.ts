@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { DecodeError } from '../../protocol/errors.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
 import { decodeTpkt, encodeTpkt, tpktFrameLength, TPKT_MAX_LENGTH } from '../../protocol/tpkt.js';
@@ -34,6 +34,7 @@ import {
   fuzz,
   expectPrefixesFail,
   regressions,
+  regressionEntries,
 } from './fuzz-helpers.js';
 
 const decodeCcNegotiation = (b: Uint8Array): unknown => {
@@ -51,20 +52,66 @@ describe('fuzz: seeds are valid', () => {
 });
 
 describe('fuzz: corpus layout', () => {
-  // Every regression directory must be one some fuzz file replays, or its inputs would silently never run.
-  const REPLAYED = [
-    'tpkt', 'x224-connection-request', 'x224-connection-answer', 'negotiation-answer', 'rdp-neg-req', 'connection-answer',
-    'tsrequest', 'tsrequest-length', 'ntlm-challenge', 'ntlm-negotiate', 'av-pairs',
-    'mcs-connect-response', 'mcs-connect-initial', 'gcc-conference-create-response', 'gcc-server-user-data', 'gcc-client-user-data',
-    'server-certificate', 'connect-response', 'certificate',
-  ];
-  it('every corpus/regressions directory is replayed, every .hex file starts with a # comment and parses', () => {
-    const root = new URL('regressions/', CORPUS);
-    const dirs = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
-    for (const d of dirs) {
-      expect(REPLAYED, `corpus/regressions/${d} is not replayed by any fuzz file`).toContain(d);
-      expect(() => corpus('regressions', d)).not.toThrow();
-    }
+  // Both directions, so neither a folder nor a suite can silently stop replaying: every directory under
+  // corpus/regressions is replayed by some fuzz file, and every directory a fuzz file replays exists and holds
+  // inputs. The replayed list is read from the test files' own calls of the regressions helper (first argument a
+  // string literal), not kept by hand.
+  const here = new URL('./', import.meta.url);
+  const testFiles = readdirSync(here).filter((f) => f.endsWith('.test.ts')).sort();
+  const calls = testFiles.map((f) => {
+    const text = readFileSync(new URL(f, here), 'utf8');
+    const literal = [...text.matchAll(/\bregressions\(\s*'([^']+)'/g)].map((m) => m[1]!);
+    const all = text.match(/\bregressions\(/g)?.length ?? 0;
+    return { file: f, dirs: literal, nonLiteral: all - literal.length };
+  });
+  const replayed = new Set(calls.flatMap((c) => c.dirs));
+  const root = new URL('regressions/', CORPUS);
+  const onDisk = existsSync(root) ? readdirSync(root, { withFileTypes: true }) : [];
+
+  it('every call of the regressions helper names its directory with a string literal, and there are some', () => {
+    expect(calls.filter((c) => c.nonLiteral > 0).map((c) => `${c.file}: a regressions call whose directory is not a '...' literal cannot be checked`)).toEqual([]);
+    expect(replayed.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it('every directory under corpus/regressions is replayed by some fuzz file, and holds only .hex files', () => {
+    expect(existsSync(root), 'corpus/regressions/ is missing').toBe(true);
+    const problems = onDisk.flatMap((d) => {
+      if (!d.isDirectory()) return [`corpus/regressions/${d.name} is not a directory: inputs go in corpus/regressions/<dir>/`];
+      const stray = readdirSync(new URL(`${d.name}/`, root)).filter((f) => !f.endsWith('.hex'));
+      return [
+        ...(replayed.has(d.name) ? [] : [`corpus/regressions/${d.name} is not replayed by any fuzz file`]),
+        ...stray.map((f) => `corpus/regressions/${d.name}/${f} is not a .hex file, so it is never replayed`),
+      ];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('every directory a fuzz file replays exists and holds at least one .hex input', () => {
+    const problems = [...replayed].flatMap((d) => {
+      try {
+        regressionEntries(d);
+        return [];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('every corpus .hex file (seeds and regressions) starts with a # comment and parses', () => {
+    const problems = (['seeds', 'regressions'] as const).flatMap((kind) => {
+      const dir = new URL(`${kind}/`, CORPUS);
+      const dirs = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((x) => x.isDirectory()) : [];
+      return dirs.flatMap((d) => {
+        try {
+          corpus(kind, d.name);
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      });
+    });
+    expect(problems).toEqual([]);
   });
 });
 

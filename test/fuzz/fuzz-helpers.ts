@@ -12,13 +12,35 @@ import { fromHex, toHex } from '../../protocol/writer.js';
 export const RUNS = Math.max(1, Math.floor(Number(process.env['RDPROBE_FUZZ_RUNS'] ?? '') || 300));
 export const CORPUS = new URL('./corpus/', import.meta.url);
 
+/**
+ * What a regression input must give, beyond "a value or DecodeError": a `# expect: value` or
+ * `# expect: DecodeError` (optionally `# expect: DecodeError "words the reason contains"`) comment line.
+ */
+export type Expectation = { kind: 'value' } | { kind: 'DecodeError'; reason: string | null };
+
 export interface Entry {
   name: string;
   comment: string;
   bytes: Uint8Array;
+  expect: Expectation | null;
 }
 
-/** Every corpus/<kind>/<dir>/*.hex file: first line is a `#` comment saying what the input is. */
+const EXPECT_LINE = /^#\s*expect:\s*(.*?)\s*$/;
+const EXPECTATION = /^(value|DecodeError)(?:\s+"([^"]+)")?$/;
+
+function parseExpectation(text: string, where: string): Expectation | null {
+  const lines = text.split('\n').flatMap((l) => {
+    const m = EXPECT_LINE.exec(l.trim());
+    return m ? [m[1]!] : [];
+  });
+  if (lines.length === 0) return null;
+  if (lines.length > 1) throw new Error(`${where}: more than one "# expect:" line`);
+  const m = EXPECTATION.exec(lines[0]!);
+  if (!m) throw new Error(`${where}: "# expect: ${lines[0]}" is neither "value" nor "DecodeError" (optionally followed by "reason words")`);
+  return m[1] === 'value' ? { kind: 'value' } : { kind: 'DecodeError', reason: m[2] ?? null };
+}
+
+/** Every corpus/<kind>/<dir>/*.hex file: first line is a `#` comment saying what the input is. [] if no such directory. */
 export function corpus(kind: 'seeds' | 'regressions', dir: string): Entry[] {
   const url = new URL(`${kind}/${dir}/`, CORPUS);
   if (!existsSync(url)) return [];
@@ -26,11 +48,28 @@ export function corpus(kind: 'seeds' | 'regressions', dir: string): Entry[] {
     .filter((f) => f.endsWith('.hex'))
     .sort()
     .map((f) => {
+      const where = `corpus/${kind}/${dir}/${f}`;
       const text = readFileSync(new URL(f, url), 'utf8');
       const first = text.split('\n')[0] ?? '';
-      if (!first.startsWith('#')) throw new Error(`${kind}/${dir}/${f}: first line must be a # comment`);
-      return { name: f.replace(/\.hex$/, ''), comment: first.replace(/^#\s*/, ''), bytes: fromHex(text) };
+      if (!/^#\s*\S/.test(first)) throw new Error(`${where}: first line must be a # comment saying what the input is`);
+      let bytes: Uint8Array;
+      try {
+        bytes = fromHex(text);
+      } catch (e) {
+        throw new Error(`${where}: ${(e as Error).message}`);
+      }
+      return { name: f.replace(/\.hex$/, ''), comment: first.replace(/^#\s*/, ''), bytes, expect: parseExpectation(text, where) };
     });
+}
+
+/** corpus/regressions/<dir>, which must exist and hold at least one .hex file (else a suite would silently replay nothing). */
+export function regressionEntries(dir: string): Entry[] {
+  const entries = corpus('regressions', dir);
+  if (entries.length === 0) {
+    const url = new URL(`regressions/${dir}/`, CORPUS);
+    throw new Error(`corpus/regressions/${dir}/ ${existsSync(url) ? 'holds no .hex file' : 'does not exist'}: a replayed directory must hold at least one input (see test/fuzz/README.md)`);
+  }
+  return entries;
 }
 
 export const seedsOf = (dir: string): Uint8Array[] => {
@@ -45,17 +84,31 @@ export function decodeOrDecodeError<T>(name: string, decode: (b: Uint8Array) => 
   try {
     out = decode(input);
   } catch (e) {
-    if (e instanceof DecodeError) {
-      // Offsets count from the start of the input, so they point inside it (or just past its end for truncation).
-      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) {
-        throw new Error(`${name}: DecodeError offset ${e.offset} outside the ${input.length}-byte input ${toHex(input)} (${e.message})`);
-      }
-      return e;
-    }
-    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    throw new Error(`${name} threw ${what} (not a DecodeError) on input ${toHex(input)}`);
+    return onlyDecodeError(name, e, input);
   }
   return out;
+}
+
+/** decodeOrDecodeError for a decoder that may return a promise (analyzeCertificate): awaits it, same checks. */
+export async function settleOrDecodeError<T>(name: string, decode: (b: Uint8Array) => T | Promise<T>, input: Uint8Array): Promise<T | DecodeError> {
+  try {
+    return await decode(input);
+  } catch (e) {
+    return onlyDecodeError(name, e, input);
+  }
+}
+
+/** Returns a DecodeError whose offset points into the input; throws, naming the input, for anything else. */
+function onlyDecodeError(name: string, e: unknown, input: Uint8Array): DecodeError {
+  if (e instanceof DecodeError) {
+    // Offsets count from the start of the input, so they point inside it (or just past its end for truncation).
+    if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) {
+      throw new Error(`${name}: DecodeError offset ${e.offset} outside the ${input.length}-byte input ${toHex(input)} (${e.message})`);
+    }
+    return e;
+  }
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  throw new Error(`${name} threw ${what} (not a DecodeError) on input ${toHex(input)}`);
 }
 
 export type Mutation =
@@ -146,9 +199,36 @@ export function expectPrefixesFail(name: string, decode: (b: Uint8Array) => unkn
   }
 }
 
-/** Replays corpus/regressions/<dir>: each kept input is its own named test. */
-export function regressions<T>(dir: string, decode: (b: Uint8Array) => T): void {
-  for (const e of corpus('regressions', dir)) {
-    it(`regression ${dir}/${e.name}: ${e.comment}`, () => void decodeOrDecodeError(dir, decode, e.bytes));
+/**
+ * Replays corpus/regressions/<dir>: each kept input is its own named test, which fails on anything but a value or
+ * a DecodeError, and on a result other than its `# expect:` line says. A missing or empty directory, or a file
+ * that does not parse, is a failing test named after the directory: a typo or a deleted folder cannot silently
+ * turn the replay off. framing.test.ts checks the other direction (every directory on disk is replayed).
+ */
+export function regressions<T>(dir: string, decode: (b: Uint8Array) => T | Promise<T>): void {
+  let entries: Entry[];
+  try {
+    entries = regressionEntries(dir);
+  } catch (e) {
+    const reason = (e as Error).message;
+    it(`regression ${dir}: corpus/regressions/${dir} exists and every input in it parses`, () => {
+      throw new Error(reason);
+    });
+    return;
+  }
+  for (const e of entries) {
+    it(`regression ${dir}/${e.name}: ${e.comment}`, async () => {
+      const r = await settleOrDecodeError(`${dir}/${e.name}`, decode, e.bytes);
+      if (e.expect === null) return;
+      if (e.expect.kind === 'value' && r instanceof DecodeError) {
+        throw new Error(`${dir}/${e.name}: expected a value, got ${r.message}`);
+      }
+      if (e.expect.kind === 'DecodeError') {
+        if (!(r instanceof DecodeError)) throw new Error(`${dir}/${e.name}: expected a DecodeError, got a value`);
+        if (e.expect.reason !== null && !r.reason.includes(e.expect.reason)) {
+          throw new Error(`${dir}/${e.name}: expected a DecodeError whose reason contains "${e.expect.reason}", got ${r.message}`);
+        }
+      }
+    });
   }
 }

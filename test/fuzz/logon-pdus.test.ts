@@ -22,7 +22,7 @@ import { PROTOCOL_SSL } from '../../protocol/negotiation.js';
 import { decodeTpkt, encodeTpkt } from '../../protocol/tpkt.js';
 import { decodeDataTpdu, encodeDataTpdu } from '../../protocol/x224.js';
 import { logonCapture } from '../helpers/logon-captures.js';
-import { fuzz, mutated, randomBytes, RUNS } from './fuzz-helpers.js';
+import { fuzz, mutated, randomBytes, regressions, RUNS } from './fuzz-helpers.js';
 
 const captured = [...logonCapture('freerdp-shadow-2.11'), ...logonCapture('xrdp-0.9.21-tls')];
 const serverFrameSeeds = captured.filter((f) => f.from === 'server').map((f) => f.bytes);
@@ -68,6 +68,24 @@ const whole = <T>(read: (r: Reader) => T) => (b: Uint8Array) => {
   return v;
 };
 
+/**
+ * A server's byte stream after the MCS Connect Response, cut into frames by rdpFrameLength (a framing DecodeError is
+ * allowed) and fed to a fresh LogonSequence after start(): receive() may never throw, and the password never shows.
+ */
+function logonStream(stream: Uint8Array): unknown {
+  const seq = new LogonSequence({ selectedProtocol: PROTOCOL_SSL, ioChannelId: 1003, userName: 'u', domain: 'd', password: 'hunter2-not-in-output' });
+  seq.start();
+  let rest = stream;
+  for (let n = rdpFrameLength(rest); n !== null && n <= rest.length; n = rdpFrameLength(rest)) {
+    seq.receive(rest.subarray(0, n));
+    rest = rest.subarray(n);
+  }
+  seq.closed();
+  const progress = seq.progress;
+  if (JSON.stringify(progress).includes('hunter2')) throw new Error('the password is in progress');
+  return progress;
+}
+
 describe('fuzz: logon sequence decoders', () => {
   fuzz('decodeMcsDomainPdu', (b) => decodeMcsDomainPdu(b), [randomBytes([], 16), mutated([...allServerFrames, ...clientFrameSeeds].filter((f) => f[0] === 3).map(mcsOf))]);
   fuzz('decodeServerFrame', decodeServerFrame, [randomBytes([0x03, 0x00], 64), mutated(allServerFrames)]);
@@ -93,6 +111,9 @@ describe('fuzz: logon sequence decoders', () => {
       { numRuns: RUNS },
     );
   });
+
+  regressions('rdp-server-frame', decodeServerFrame);
+  regressions('logon-sequence', logonStream);
 
   it('the recorded FreeRDP flow survives arbitrary splitting into frames by rdpFrameLength', () => {
     const stream = Uint8Array.from(serverFrameSeeds.flatMap((f) => [...f]));

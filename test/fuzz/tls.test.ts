@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fromHex, toHex } from '../../protocol/writer.js';
 import { loadTranscript } from '../helpers/replay.js';
-import { decodeOrDecodeError, expectPrefixesFail, fuzz, mutated, randomBytes, RUNS } from './fuzz-helpers.js';
+import { decodeOrDecodeError, expectPrefixesFail, fuzz, mutated, randomBytes, regressions, RUNS } from './fuzz-helpers.js';
 import { decodeRecord, decodeRecords, recordFrameLength } from '../../protocol/tls/record.js';
 import { decodeAlert } from '../../protocol/tls/alert.js';
 import { decodeHandshakeMessages } from '../../protocol/tls/handshake.js';
@@ -74,6 +74,24 @@ describe('fuzz: SSL 2.0', () => {
   fuzz('decodeSslv2ServerHelloMessage', (b) => decodeSslv2ServerHelloMessage(b), [randomBytes([0x04], 40)]);
   fuzz('decodeSslv2ClientHelloMessage', (b) => decodeSslv2ClientHelloMessage(b), [randomBytes([0x01, 0x00, 0x02], 40), mutated([SSL2_CLIENT_HELLO])]);
   fuzz('decodeSslv2ErrorMessage', (b) => decodeSslv2ErrorMessage(b), [randomBytes([0x00], 4)]);
+});
+
+/**
+ * decodeRecords as the transport calls it, on a Buffer: every fragment must be a plain Uint8Array copy. Buffer's
+ * slice() is a view, so `.slice()` on a Buffer input once handed out views of the socket's Buffer (28c7f9c).
+ */
+function decodeRecordsFromBuffer(b: Uint8Array): ReturnType<typeof decodeRecords> {
+  const input = Buffer.from(b);
+  const out = decodeRecords(input);
+  for (const r of out.records) {
+    if (Buffer.isBuffer(r.fragment) || r.fragment.buffer === input.buffer) throw new Error(`record fragment at offset ${r.offset} is a view of the input Buffer, not a copy`);
+  }
+  return out;
+}
+
+describe('fuzz: TLS regressions', () => {
+  regressions('tls-records', decodeRecordsFromBuffer);
+  regressions('tls-first-flight', (b) => readFirstFlight(b));
 });
 
 describe('fuzz: first-flight reader', () => {
