@@ -46,12 +46,19 @@ export type ProtocolKey = (typeof PROTOCOL_KEYS)[number];
  *  negotiation_response  RDP_NEG_RSP (selected protocol in `selected`)
  *  negotiation_failure   RDP_NEG_FAILURE (code in `failure_code`)
  *  no_negotiation        Connection Confirm without negotiation data (pre-2003 servers: implies Standard RDP Security)
- *  or how the exchange broke: refused, timeout, closed, reset, not_tpkt, malformed, error
+ *  mcs_disconnect        an X.224 Data TPDU with an MCS Disconnect Provider Ultimatum instead of a Confirm (xrdp's
+ *                        answer to a request it does not know): no support judgement (`supported` null)
+ *  x224_disconnect       an X.224 Disconnect Request instead of a Confirm: no support judgement
+ *  or how the exchange broke: refused, timeout, closed, reset, not_tpkt, malformed, error; deadline (rdprobe's
+ *  host deadline cut it: not measured)
  */
 export type NegotiationResponse =
   | 'negotiation_response'
   | 'negotiation_failure'
   | 'no_negotiation'
+  | 'mcs_disconnect'
+  | 'x224_disconnect'
+  | 'deadline'
   | 'refused'
   | 'timeout'
   | 'closed'

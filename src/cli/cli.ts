@@ -3,7 +3,7 @@ import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
 import { OUTPUT_FORMATS } from '../output/index.js';
 import { forTerminal } from '../output/escape.js';
 import { POLICY_TLS_VERSIONS } from '../policy/index.js';
-import { DEFAULT_PROBE_OPTIONS } from '../probes/host.js';
+import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
 import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
@@ -55,13 +55,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             format: o.format === undefined ? undefined : choice('format', o.format, OUTPUT_FORMATS),
             outputs: outputList(o.output),
             probe: {
-              ...DEFAULT_PROBE_OPTIONS,
               timeoutMs: parseDuration('timeout', o.timeout),
               hostTimeoutMs: parseDuration('host-timeout', o['host-timeout']),
               cookie: cookie(o.cookie),
-              credssp: o.credssp as boolean,
-              rdpSecurity: o['rdp-security'] as boolean,
-              tlsVersions: o['tls-versions'] as boolean,
+              // Every check's switch, as the checks declare them (src/checks).
+              checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
             },
             concurrency: positiveInt('concurrency', o.concurrency),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
@@ -147,6 +145,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 }
 
 function scanOptions(y: Argv) {
+  // The checks' own switches (--no-tls-versions, --no-udp, ...): adding a check adds its switch here by itself.
+  for (const sw of checkSwitches()) y.option(sw.flag, { type: 'boolean', default: sw.default, describe: sw.describe });
   return y
     .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IPv4/IPv6 ([::1]:3389), CIDR, range 10.0.0.10-40, or - for stdin' })
     .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port(s) for targets without one, e.g. 3389,3390' })
@@ -157,14 +157,11 @@ function scanOptions(y: Argv) {
     .option('format', { alias: 'f', type: 'string', describe: `output format: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, else ndjson; -o infers it from the extension)` })
     .option('output', { alias: 'o', type: 'string', array: true, describe: 'write results to this file (repeatable: -o scan.ndjson -o report.xml, each in the format of its extension; - is stdout)' })
     .option('explain-inline', { type: 'boolean', default: false, describe: 'findings in json/ndjson/csv carry the catalog text (causes, events, checks, remediation)' })
-    .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_PROBE_OPTIONS.timeoutMs / 1000), describe: 'timeout per step (5, 2.5s, 500ms)' })
-    .option('host-timeout', { type: 'string', default: String(DEFAULT_PROBE_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of one host' })
+    .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_SCAN_OPTIONS.timeoutMs / 1000), describe: 'timeout per step (5, 2.5s, 500ms)' })
+    .option('host-timeout', { type: 'string', default: String(DEFAULT_SCAN_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of one host' })
     .option('concurrency', { alias: 'c', type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'hosts probed at a time' })
     .option('rate', { type: 'string', describe: 'new connections per second across the scan' })
-    .option('cookie', { type: 'string', default: DEFAULT_PROBE_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
-    .option('credssp', { type: 'boolean', default: true, describe: 'CredSSP/NTLM identity step (--no-credssp skips it)' })
-    .option('rdp-security', { type: 'boolean', default: true, describe: 'Standard RDP Security method enumeration (--no-rdp-security skips it)' })
-    .option('tls-versions', { type: 'boolean', default: true, describe: 'TLS version enumeration (--no-tls-versions skips it)' })
+    .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
     .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })
     .option('max-clock-skew', { type: 'string', describe: 'policy: |server clock - prober clock| at most this many seconds' })
     .option('fail-on', { type: 'string', describe: `exit 1 when a finding at or above this severity is found: ${FAIL_ON.join(', ')}` })

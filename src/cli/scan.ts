@@ -11,7 +11,7 @@ import { Outputs, OutputError, type OutputSpec } from '../output/outputs.js';
 import { RecordSpool } from '../output/spool.js';
 import type { OutputFormat } from '../output/index.js';
 import { FLAGS_SOURCE, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
-import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from '../probes/host.js';
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../checks/index.js';
 import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { scanInfo } from '../scan/info.js';
 import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
@@ -34,7 +34,7 @@ export interface ScanArgs {
   format: OutputFormat | undefined;
   /** -o values in order; `-` is standard output. Empty: standard output. */
   outputs: string[];
-  probe: ProbeOptions;
+  probe: ScanOptions;
   concurrency: number;
   rate: number | null;
   certExpiryDays: number;
@@ -112,14 +112,13 @@ function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
 }
 
 /** The options that change what is measured or judged (record `scan.options` keeps those that differ from the defaults). */
-function measuredOptions(p: ProbeOptions, certExpiryDays: number): Record<string, string | number | boolean> {
+function measuredOptions(p: ScanOptions, certExpiryDays: number): Record<string, string | number | boolean> {
   return {
     timeout_ms: p.timeoutMs,
     host_timeout_ms: p.hostTimeoutMs,
     cookie: p.cookie ?? '',
-    credssp: p.credssp,
-    rdp_security: p.rdpSecurity,
-    tls_versions: p.tlsVersions,
+    // Every check switch, by its flag (tls-versions, udp, ...).
+    ...p.checks,
     cert_expiry_days: certExpiryDays,
   };
 }
@@ -165,7 +164,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
 
   const info: ScanInfo | null = scanInfo({
     options: measuredOptions(a.probe, a.certExpiryDays),
-    defaults: measuredOptions(DEFAULT_PROBE_OPTIONS, DEFAULT_CERT_EXPIRY_DAYS),
+    defaults: measuredOptions(DEFAULT_SCAN_OPTIONS, DEFAULT_CERT_EXPIRY_DAYS),
     policy,
     targets: { specs, ports: a.ports, exclude: a.exclude },
     shard: a.shard,

@@ -3,12 +3,21 @@
  * is a change only when the side without it measured these inputs: a scan run with --no-tls-versions cannot
  * "resolve" tls12_missing, it just did not look (docs/policy.md, "not comparable").
  *
- * Paths are record paths; `x.*` means every entry of the map `x` (tls.versions: each version tested).
+ * Paths are record paths; `x.*` means every entry of the map `x` (tls.versions: each version tested). A function
+ * says what counts as measured where a null is itself a fact (no rdp_security because PROTOCOL_RDP is refused).
  */
 import type { ProbeRecord } from '../record.js';
 import type { FindingId } from './catalog.js';
 
-export const FINDING_INPUTS: Readonly<Record<FindingId, readonly string[]>> = {
+type Input = string | ((r: ProbeRecord) => boolean);
+
+const TLS_BASED = ['ssl', 'hybrid', 'hybrid_ex', 'rdstls', 'rdsaad'] as const;
+/** Standard RDP Security measured, or PROTOCOL_RDP refused (then there is none to measure). */
+const rdpSecurity = (r: ProbeRecord): boolean => r.rdp_security !== null || r.protocols?.rdp?.supported === false;
+/** A certificate seen, or every TLS-based protocol refused (then there is none). */
+const certificate = (r: ProbeRecord): boolean => r.certificate !== null || (r.protocols !== null && TLS_BASED.every((k) => r.protocols?.[k]?.supported === false));
+
+export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   unreachable: ['status'],
   not_rdp: ['status'],
   protocol_error: ['status'],
@@ -17,34 +26,34 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly string[]>> = {
   tls_failed_all_versions: ['tls.versions.*'],
   negotiation_inconsistent: ['protocols'],
   standard_rdp_security_allowed: ['protocols.rdp.supported'],
-  weak_rdp_encryption: ['rdp_security'],
+  weak_rdp_encryption: [rdpSecurity],
   nla_not_required: ['nla_required'],
-  rdp_fips_only: ['rdp_security'],
+  rdp_fips_only: [rdpSecurity],
   tls12_missing: ['tls.versions.*'],
   tls_legacy_enabled: ['tls.versions.*'],
   tls_weak_cipher: ['tls.versions.*'],
-  cert_expired: ['certificate'],
-  cert_not_yet_valid: ['certificate'],
-  cert_expiring_soon: ['certificate'],
-  cert_weak_key: ['certificate'],
-  cert_weak_signature: ['certificate'],
-  cert_name_mismatch: ['certificate'],
-  cert_self_signed: ['certificate'],
+  cert_expired: [certificate],
+  cert_not_yet_valid: [certificate],
+  cert_expiring_soon: [certificate],
+  cert_weak_key: [certificate],
+  cert_weak_signature: [certificate],
+  cert_name_mismatch: [certificate],
+  cert_self_signed: [certificate],
   credssp_outdated: ['credssp.version'],
   credssp_error: ['credssp'],
   clock_skew: ['credssp.ntlm.clock_skew_seconds'],
   os_unsupported: ['credssp.ntlm.os_version'],
   host_identity_mismatch: ['credssp.ntlm'],
-  cert_duplicate: ['certificate'],
+  cert_duplicate: [certificate],
   netbios_duplicate: ['credssp.ntlm.netbios_computer'],
   policy_require_nla: ['nla_required'],
   policy_forbid_standard_rdp_security: ['protocols.rdp.supported'],
   policy_min_tls: ['tls.versions.*'],
   policy_forbid_tls: ['tls.versions.*'],
-  policy_min_cert_days: ['certificate'],
-  policy_min_key_bits: ['certificate'],
-  policy_forbid_self_signed: ['certificate'],
-  policy_expected_thumbprint: ['certificate'],
+  policy_min_cert_days: [certificate],
+  policy_min_key_bits: [certificate],
+  policy_forbid_self_signed: [certificate],
+  policy_expected_thumbprint: [certificate],
   policy_min_credssp_version: ['credssp.version'],
   policy_max_clock_skew: ['credssp.ntlm.clock_skew_seconds'],
   policy_unreachable: ['status'],
@@ -65,9 +74,10 @@ function at(record: unknown, path: string[]): unknown {
  * another version) all it can tell is whether the host was reached.
  */
 export function inputsMeasured(record: ProbeRecord, id: string): boolean {
-  const paths = (FINDING_INPUTS as Record<string, readonly string[] | undefined>)[id];
+  const paths = (FINDING_INPUTS as Record<string, readonly Input[] | undefined>)[id];
   if (!paths) return record.status === 'ok';
   return paths.every((p) => {
+    if (typeof p === 'function') return p(record);
     const parts = p.split('.');
     if (parts[parts.length - 1] === '*') {
       const map = at(record, parts.slice(0, -1));

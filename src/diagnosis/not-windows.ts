@@ -63,7 +63,9 @@ function tls13Tell(record: ProbeRecord): NotWindowsTell | null {
  * with a Connection Confirm carrying RDP_NEG_RSP or RDP_NEG_FAILURE, as the Windows captures do. */
 function rdsaadUltimatumTell(record: ProbeRecord): NotWindowsTell | null {
   const p = record.protocols?.rdsaad;
-  if (!p || p.response !== 'negotiation_failure' || p.failure_code !== null || !/Disconnect Provider Ultimatum/i.test(p.detail ?? '')) return null;
+  // Schema 2 names the answer (`mcs_disconnect`); schema 1 files said it in the detail of a negotiation_failure.
+  const v1 = p?.response === 'negotiation_failure' && p.failure_code === null && /Disconnect Provider Ultimatum/i.test(p.detail ?? '');
+  if (!p || !(p.response === 'mcs_disconnect' || v1)) return null;
   return {
     evidence: 'protocols.rdsaad: an MCS Disconnect Provider Ultimatum instead of a Connection Confirm, as xrdp answers ([MS-RDPBCGR] 3.3.5.3.1 expects RDP_NEG_RSP or RDP_NEG_FAILURE)',
     looksLike: 'xrdp',

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Duplex } from 'node:stream';
-import { probeHost, type ProbeOptions } from '../probes/host.js';
+import { probeHost, type ProbeDeps, type ScanOptions } from '../checks/index.js';
+import { udpExchange } from '../transport/udp.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
@@ -28,9 +29,11 @@ export interface RunOptions {
   rate: number | null;
   /** Cap on sockets open at once across the scan (defaults from concurrency). */
   maxSockets?: number;
-  probe: ProbeOptions;
+  probe: ScanOptions;
   dialer: Dialer;
   resolve: (host: string, timeoutMs: number) => Promise<string>;
+  /** One UDP exchange (default: src/transport/udp.ts). */
+  udp?: ProbeDeps['udp'];
   /** Called once per finished host, in completion order; awaited (the output is written before the next record). */
   onRecord: (r: MeasuredRecord) => Promise<void>;
   /** Targets to leave out (resume). */
@@ -78,6 +81,7 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
         dialer: (...args) => socketLimitedDial(socketLimit, dialer, args),
         connectionSlot: (fn) => connLimit(fn),
         resolve: o.resolve,
+        udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
       });
       probed++;
       writeChain = writeChain.then(() => (writeError ? undefined : o.onRecord(record))).catch((e) => {

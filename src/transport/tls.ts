@@ -1,15 +1,15 @@
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { tlsAlertName } from '../../protocol/tls-alerts.js';
-import type { TlsRefusal, TlsVersionKey } from '../record.js';
 import type { Budget } from './clock.js';
 
-export const TLS_VERSIONS: Record<TlsVersionKey, tls.SecureVersion> = {
-  'tls1.0': 'TLSv1',
-  'tls1.1': 'TLSv1.1',
-  'tls1.2': 'TLSv1.2',
-  'tls1.3': 'TLSv1.3',
-};
+/** How a TLS handshake that did not complete looked from the client side (the record's TlsRefusal has this shape). */
+export interface TlsRefusal {
+  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'deadline' | 'version_mismatch' | 'malformed' | 'error';
+  alert: number | null;
+  alert_description: string | null;
+  detail: string | null;
+}
 
 export interface TlsRange {
   min: tls.SecureVersion;

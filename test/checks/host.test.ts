@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
-import { probeHost, nlaRequired, DEFAULT_PROBE_OPTIONS, MAX_CONNECTIONS } from '../../src/probes/host.js';
+import { probeHost, nlaRequired, DEFAULT_SCAN_OPTIONS, MAX_CONNECTIONS } from '../../src/checks/index.js';
 import { TransportError } from '../../src/transport/errors.js';
 import type { Dialer } from '../../src/transport/dialer.js';
 import type { ProtocolResult } from '../../src/record.js';
@@ -51,7 +51,7 @@ function fakeServer(answer: (requested: number) => Uint8Array | null) {
 }
 
 const deps = (dialer: Dialer) => ({ dialer, connectionSlot: pLimit(4) as <T>(fn: () => Promise<T>) => Promise<T>, resolve: async () => '192.0.2.7' });
-const opts = { ...DEFAULT_PROBE_OPTIONS, timeoutMs: 500, hostTimeoutMs: 4000 };
+const opts = { ...DEFAULT_SCAN_OPTIONS, timeoutMs: 500, hostTimeoutMs: 4000 };
 const target = { target: 'h', host: 'h', address: '192.0.2.7', port: 3389 };
 
 describe('probeHost bounds and shape', () => {

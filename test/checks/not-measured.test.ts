@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { Duplex } from 'node:stream';
 import { Budget } from '../../src/transport/clock.js';
 import { RdpConnection } from '../../src/transport/rdp-connection.js';
-import { tlsStep } from '../../src/probes/tls-step.js';
-import { rdpSecurityResult } from '../../src/probes/rdp-security.js';
+import { tlsStep } from '../../src/checks/steps/tls.js';
+import { rdpSecurityResult } from '../../src/checks/steps/mcs.js';
 
 // "null means not measured": a check cut short by us (the host deadline) or by our own decoder is not a refusal.
 describe('not measured is not refused', () => {

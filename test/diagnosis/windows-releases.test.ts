@@ -302,8 +302,10 @@ describe('os_unsupported when the server is not Windows', () => {
   it("xrdp's MCS Disconnect Provider Ultimatum to an RDSAAD request is a tell (as the lab's xrdp answers)", () => {
     const rdsaad = {
       ...refuses('rdsaad', 'x'),
+      response: 'mcs_disconnect' as const,
+      supported: null,
       failure_code: null,
-      detail: 'the server answered with data (an MCS Disconnect Provider Ultimatum) instead of a Connection Confirm, and closed',
+      detail: 'the server answered with an X.224 Data TPDU (MCS Disconnect Provider Ultimatum) instead of a Connection Confirm, and closed',
     };
     const r = windowsRecord('6.1.7601', { negotiate_flags: WINDOWS_2008_FLAGS }, { protocols: protocols({ ssl: selects('ssl', 'ssl'), rdsaad }) });
     const f = osFinding(r)!;

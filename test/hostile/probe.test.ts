@@ -7,7 +7,7 @@
 import net from 'node:net';
 import pLimit from 'p-limit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROBE_OPTIONS, MAX_CONNECTIONS, probeHost, type ProbeOptions } from '../../src/probes/host.js';
+import { DEFAULT_SCAN_OPTIONS, MAX_CONNECTIONS, probeHost, type ScanOptions } from '../../src/checks/index.js';
 import { tcpDialer } from '../../src/transport/dialer.js';
 import { resolveHost } from '../../src/transport/resolve.js';
 import { Budget } from '../../src/transport/clock.js';
@@ -41,14 +41,14 @@ const TIMEOUT_MS = 800;
 const HOST_TIMEOUT_MS = 3000;
 /** Slack for closing sockets and building the record after the deadline (not a speed target). */
 const MARGIN_MS = 1500;
-const OPTS: ProbeOptions = { ...DEFAULT_PROBE_OPTIONS, timeoutMs: TIMEOUT_MS, hostTimeoutMs: HOST_TIMEOUT_MS };
+const OPTS: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, timeoutMs: TIMEOUT_MS, hostTimeoutMs: HOST_TIMEOUT_MS };
 
 const peers: Peer[] = [];
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function against(host: string, behaviour: Behaviour, opts: Partial<ProbeOptions> = {}): Promise<{ r: MeasuredRecord; ms: number; peer: Peer }> {
+async function against(host: string, behaviour: Behaviour, opts: Partial<ScanOptions> = {}): Promise<{ r: MeasuredRecord; ms: number; peer: Peer }> {
   const peer = await startPeer(host, behaviour);
   peers.push(peer);
   const limit = pLimit(4);

@@ -141,7 +141,7 @@ describe('runScan backpressure cost (regression: Promise.race over every in-flig
   it('attaches O(1) waits per target, not O(concurrency)', async () => {
     const { vi } = await import('vitest');
     const { runScan } = await import('../../src/scan/runner.js');
-    const { DEFAULT_PROBE_OPTIONS } = await import('../../src/probes/host.js');
+    const { DEFAULT_SCAN_OPTIONS } = await import('../../src/checks/index.js');
     const { TransportError } = await import('../../src/transport/errors.js');
     const targets = 2048;
     const concurrency = 256;
@@ -159,7 +159,7 @@ describe('runScan backpressure cost (regression: Promise.race over every in-flig
       const r = await runScan(gen(), {
         concurrency,
         rate: null,
-        probe: { ...DEFAULT_PROBE_OPTIONS, timeoutMs: 200, hostTimeoutMs: 500 },
+        probe: { ...DEFAULT_SCAN_OPTIONS, timeoutMs: 200, hostTimeoutMs: 500 },
         // Every host refuses after a short wait, like the closed ports of the scan above.
         dialer: () => new Promise((_, reject) => setTimeout(() => reject(new TransportError('refused', 'ECONNREFUSED (test)')), 2)),
         resolve: async (h) => h,

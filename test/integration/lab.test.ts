@@ -60,7 +60,10 @@ describe.runIf(LAB)('rdprobe scan against the lab', () => {
       const r = rec('127.0.10.1');
       expect(r.status).toBe('ok');
       expect(r.failure).toBeNull();
-      expect(supported(r)).toEqual({ rdp: true, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: false });
+      // xrdp answers RDSAAD alone with an MCS Disconnect Provider Ultimatum: named as such, no support judgement.
+      expect(supported(r)).toEqual({ rdp: true, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: null });
+      expect(r.protocols!.rdsaad.response).toBe('mcs_disconnect');
+      expect(r.protocols!.rdsaad.failure_code).toBeNull();
       expect(r.protocols!.hybrid.selected).toBe('ssl');
       expect(r.protocols!.hybrid_ex.selected).toBe('ssl');
       expect(r.protocols!.rdstls.selected).toBe('rdp');
@@ -102,7 +105,7 @@ describe.runIf(LAB)('rdprobe scan against the lab', () => {
 
   it('xrdp security_layer=tls (127.0.10.2): ssl only, RDP refused with SSL_REQUIRED_BY_SERVER, no rdp_security', () => {
     const r = rec('127.0.10.2');
-    expect(supported(r)).toEqual({ rdp: false, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: false });
+    expect(supported(r)).toEqual({ rdp: false, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: null });
     expect(r.protocols!.rdp.failure_code).toBe('SSL_REQUIRED_BY_SERVER');
     expect(r.protocols!.rdp.response).toBe('negotiation_failure');
     expect(r.rdp_security).toBeNull();
@@ -121,7 +124,7 @@ describe.runIf(LAB)('rdprobe scan against the lab', () => {
       it(`${host}: level ${level}, only ${method} selected, every protocol answered with RDP`, () => {
         const r = rec(host);
         expect(r.status).toBe('ok');
-        expect(supported(r)).toEqual({ rdp: true, ssl: false, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: false });
+        expect(supported(r)).toEqual({ rdp: true, ssl: false, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: null });
         expect(r.protocols!.ssl.selected).toBe('rdp');
         expect(r.tls).toBeNull();
         expect(r.certificate).toBeNull();

@@ -1,12 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import pLimit from 'p-limit';
-import { probeHost, DEFAULT_PROBE_OPTIONS } from '../../src/probes/host.js';
+import { probeHost, DEFAULT_SCAN_OPTIONS } from '../../src/checks/index.js';
 import { loadTranscript, replayDialer } from '../helpers/replay.js';
 
 // Full probes of lab servers recorded once with lab/tools/record.mjs (captures/lab-*.json) and replayed without
 // the servers: the probe code runs unchanged over the recorded answers, so a change in how rdprobe reads them
 // shows up here even where the lab cannot run.
-const opts = { ...DEFAULT_PROBE_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 5000 };
+const opts = { ...DEFAULT_SCAN_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 5000 };
 const probe = async (name: string) => {
   const t = loadTranscript(name);
   const { dialer, log } = replayDialer(t);
@@ -23,7 +23,7 @@ describe('replayed lab recordings', () => {
   it('xrdp security_layer=rdp crypt_level=high: only rdp, level high, exactly 128-bit, 2048-bit proprietary key', async () => {
     const { r, log, t } = await probe('lab-xrdp-rdp-high');
     expect(log.unexpected).toEqual([]);
-    expect(support(r)).toEqual({ rdp: true, ssl: false, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: false });
+    expect(support(r)).toEqual({ rdp: true, ssl: false, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: null });
     expect(r.rdp_security).toMatchObject({
       encryption_level: 'high',
       encryption_methods: ['128bit'],
@@ -47,8 +47,9 @@ describe('replayed lab recordings', () => {
   it('xrdp security_layer=tls: RDP refused with SSL_REQUIRED_BY_SERVER, ssl selected, RDSAAD answered with a disconnect', async () => {
     const { r, log, t } = await probe('lab-xrdp-tls');
     expect(log.unexpected).toEqual([]);
-    expect(support(r)).toEqual({ rdp: false, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: false });
+    expect(support(r)).toEqual({ rdp: false, ssl: true, hybrid: false, rdstls: false, hybrid_ex: false, rdsaad: null });
     expect(r.protocols!.rdp.failure_code).toBe('SSL_REQUIRED_BY_SERVER');
+    expect(r.protocols!.rdsaad.response).toBe('mcs_disconnect');
     expect(r.protocols!.rdsaad.detail).toContain('Disconnect Provider Ultimatum');
     expect(r.protocols).toEqual(t.recorded_record.protocols);
     // TLS was not recorded (it cannot be replayed): the record says the handshakes did not complete, nothing more.

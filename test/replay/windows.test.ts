@@ -1,8 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import pLimit from 'p-limit';
-import { probeHost, DEFAULT_PROBE_OPTIONS, PROBE_REQUESTS } from '../../src/probes/host.js';
-import { negotiate, protocolResult } from '../../src/probes/negotiation.js';
-import { mcsStep, rdpSecurityResult } from '../../src/probes/rdp-security.js';
+import { probeHost, DEFAULT_SCAN_OPTIONS } from '../../src/checks/index.js';
+import { PROBE_REQUESTS } from '../../src/checks/steps/negotiation.js';
+import { negotiate, protocolResult } from '../../src/checks/steps/negotiation.js';
+import { mcsStep, rdpSecurityResult } from '../../src/checks/steps/mcs.js';
 import { Budget } from '../../src/transport/clock.js';
 import { RdpConnection } from '../../src/transport/rdp-connection.js';
 import { PROTOCOL_RDP } from '../../protocol/negotiation.js';
@@ -10,7 +11,7 @@ import { loadTranscript, replayDialer } from '../helpers/replay.js';
 
 // Real Windows answers (captures/*.json, from the zeek test traces of ../shared/captures/windows/), replayed
 // through in-memory sockets: the probe code runs unchanged, without the server.
-const opts = { ...DEFAULT_PROBE_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 5000 };
+const opts = { ...DEFAULT_SCAN_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 5000 };
 const deps = (dialer: ReturnType<typeof replayDialer>['dialer']) => ({
   dialer,
   connectionSlot: pLimit(4) as <T>(fn: () => Promise<T>) => Promise<T>,

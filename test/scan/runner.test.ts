@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { runScan, type RunnerTarget } from '../../src/scan/runner.js';
-import { DEFAULT_PROBE_OPTIONS } from '../../src/probes/host.js';
+import { DEFAULT_SCAN_OPTIONS } from '../../src/checks/index.js';
 import { TransportError } from '../../src/transport/errors.js';
 import type { Dialer } from '../../src/transport/dialer.js';
 import type { MeasuredRecord } from '../../src/record.js';
 
 // The runner is the one place that decides how much happens at once. These tests drive it with a dialer that
 // refuses every connection after a short delay, and observe what it does.
-const opts = { ...DEFAULT_PROBE_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 3000 };
+const opts = { ...DEFAULT_SCAN_OPTIONS, timeoutMs: 1000, hostTimeoutMs: 3000 };
 
 async function* targets(n: number, pulled?: { count: number }): AsyncGenerator<RunnerTarget> {
   for (let i = 0; i < n; i++) {

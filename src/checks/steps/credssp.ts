@@ -1,13 +1,13 @@
 import type { TLSSocket } from 'node:tls';
-import { encodeTsRequest, decodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TS_REQUEST_VERSION_MAX_KNOWN, TOO_LARGE_REASON } from '../../protocol/credssp.js';
-import { encodeNtlmNegotiate, decodeNtlmChallenge } from '../../protocol/ntlm.js';
-import { challengeToInfo } from '../analysis/ntlm-identity.js';
-import { ntStatus } from '../../protocol/ntstatus.js';
-import { DecodeError } from '../../protocol/errors.js';
-import type { Budget } from '../transport/clock.js';
-import { FrameReader } from '../transport/frame-reader.js';
-import { closeTls } from '../transport/tls.js';
-import type { CredsspResult, Failure } from '../record.js';
+import { encodeTsRequest, decodeTsRequest, tsRequestLength, TS_REQUEST_MAX_LENGTH, TS_REQUEST_VERSION_MAX_KNOWN, TOO_LARGE_REASON } from '../../../protocol/credssp.js';
+import { encodeNtlmNegotiate, decodeNtlmChallenge } from '../../../protocol/ntlm.js';
+import { challengeToInfo } from '../../analysis/ntlm-identity.js';
+import { ntStatus } from '../../../protocol/ntstatus.js';
+import { DecodeError } from '../../../protocol/errors.js';
+import type { Budget } from '../../transport/clock.js';
+import { FrameReader } from '../../transport/frame-reader.js';
+import { closeTls } from '../../transport/tls.js';
+import type { CredsspResult, Failure } from '../../record.js';
 import { toFailure } from './failure.js';
 
 /** The CredSSP version we offer ([MS-CSSP] 2.2.1: 6 is the current one, with the CVE-2018-0886 nonce). */

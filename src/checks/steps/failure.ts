@@ -1,7 +1,7 @@
-import { DecodeError } from '../../protocol/errors.js';
-import { NOT_TPKT_REASON } from '../../protocol/tpkt.js';
-import { TransportError } from '../transport/errors.js';
-import type { Failure, Stage } from '../record.js';
+import { DecodeError } from '../../../protocol/errors.js';
+import { NOT_TPKT_REASON } from '../../../protocol/tpkt.js';
+import { TransportError } from '../../transport/errors.js';
+import type { Failure, Stage } from '../../record.js';
 
 /**
  * Turns whatever a step threw into the record's Failure. Anything that is neither a transport nor a decode

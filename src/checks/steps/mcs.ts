@@ -1,5 +1,5 @@
-import { decodeTpkt, encodeTpkt } from '../../protocol/tpkt.js';
-import { decodeDataTpdu, encodeDataTpdu } from '../../protocol/x224.js';
+import { decodeTpkt, encodeTpkt } from '../../../protocol/tpkt.js';
+import { decodeDataTpdu, encodeDataTpdu } from '../../../protocol/x224.js';
 import {
   decodeConnectResponse,
   encodeConnectInitial,
@@ -12,12 +12,12 @@ import {
   serverEarlyCapabilityNames,
   encryptionMethodName,
   type ServerCertificate,
-} from '../../protocol/rdp-security.js';
-import { requestedProtocolNames } from '../../protocol/negotiation.js';
-import { analyzeCertificate } from '../analysis/certificate.js';
-import type { Budget } from '../transport/clock.js';
-import type { RdpConnection } from '../transport/rdp-connection.js';
-import type { EncryptionMethod, Failure, RdpSecurityResult, RdpServerCertificate } from '../record.js';
+} from '../../../protocol/rdp-security.js';
+import { requestedProtocolNames } from '../../../protocol/negotiation.js';
+import { analyzeCertificate } from '../../analysis/certificate.js';
+import type { Budget } from '../../transport/clock.js';
+import type { RdpConnection } from '../../transport/rdp-connection.js';
+import type { EncryptionMethod, Failure, RdpSecurityResult, RdpServerCertificate } from '../../record.js';
 import { toFailure } from './failure.js';
 
 /** Enumeration order: weakest first, so the rdp protocol probe (which carries the first) answers the key question. */

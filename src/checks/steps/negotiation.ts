@@ -1,15 +1,32 @@
-import { buildConnectionRequest, parseConnectionAnswer, type ConnectionAnswer } from '../../protocol/connection.js';
+import { buildConnectionRequest, parseConnectionAnswer, type ConnectionAnswer } from '../../../protocol/connection.js';
 import {
+  PROTOCOL_HYBRID,
+  PROTOCOL_HYBRID_EX,
+  PROTOCOL_RDP,
+  PROTOCOL_RDSAAD,
+  PROTOCOL_RDSTLS,
+  PROTOCOL_SSL,
   failureCodeName,
   negRspFlagNames,
   requestedProtocolNames,
   selectedProtocolKey,
-} from '../../protocol/negotiation.js';
-import { DecodeError } from '../../protocol/errors.js';
-import type { Budget } from '../transport/clock.js';
-import { RdpConnection } from '../transport/rdp-connection.js';
-import type { Failure, NegotiationResponse, ProtocolKey, ProtocolResult } from '../record.js';
+} from '../../../protocol/negotiation.js';
+import { DecodeError } from '../../../protocol/errors.js';
+import type { Budget } from '../../transport/clock.js';
+import { RdpConnection } from '../../transport/rdp-connection.js';
+import type { Failure, NegotiationResponse, ProtocolKey, ProtocolResult } from '../../record.js';
 import { preview, toFailure } from './failure.js';
+
+/** requestedProtocols for each protocol probe: hybrid goes with ssl, hybrid_ex with hybrid and ssl ([MS-RDPBCGR] 2.2.1.1.1). */
+export const PROBE_REQUESTS: Record<ProtocolKey, number> = {
+  rdp: PROTOCOL_RDP,
+  ssl: PROTOCOL_SSL,
+  hybrid: PROTOCOL_SSL | PROTOCOL_HYBRID,
+  rdstls: PROTOCOL_RDSTLS,
+  // What mstsc sends: the hybrid_ex probe doubles as the "modern client" connection whose failure is reported.
+  hybrid_ex: PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX,
+  rdsaad: PROTOCOL_RDSAAD,
+};
 
 /**
  * Connection Initiation ([MS-RDPBCGR] 1.3.1.1): send one X.224 Connection Request with RDP_NEG_REQ and read
@@ -41,7 +58,7 @@ export function unanswered(failure: Failure): Negotiated {
     malformed: 'malformed',
     too_large: 'malformed',
     timeout: 'timeout',
-    deadline: 'timeout',
+    deadline: 'deadline',
     closed: 'closed',
     reset: 'reset',
   };
@@ -83,11 +100,11 @@ export function protocolResult(key: ProtocolKey, requested: number, n: Negotiate
       // A Confirm without negotiation data: the server predates RDP_NEG_REQ and speaks Standard RDP Security only.
       return { ...base, response: 'no_negotiation', selected: 'rdp', supported: key === 'rdp' };
     case 'disconnect':
-      return {
-        ...base,
-        response: 'negotiation_failure',
-        supported: false,
-        detail: a.how === 'data' ? 'the server answered with data (an MCS Disconnect Provider Ultimatum) instead of a Connection Confirm, and closed' : `X.224 Disconnect Request${a.reason !== null ? ` (reason ${a.reason})` : ''}`,
-      };
+      // Not an RDP_NEG_FAILURE: the server broke the exchange off (xrdp answers a request it does not know, such as
+      // RDSAAD alone, with an MCS Disconnect Provider Ultimatum). Named for what arrived, and no support judgement:
+      // it says nothing about what the server would select.
+      return a.how === 'data'
+        ? { ...base, response: 'mcs_disconnect', detail: 'the server answered with an X.224 Data TPDU (MCS Disconnect Provider Ultimatum) instead of a Connection Confirm, and closed' }
+        : { ...base, response: 'x224_disconnect', detail: `X.224 Disconnect Request${a.reason !== null ? ` (reason ${a.reason})` : ''}` };
   }
 }

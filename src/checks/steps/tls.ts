@@ -1,8 +1,8 @@
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from 'node:tls';
-import type { Budget } from '../transport/clock.js';
-import type { RdpConnection } from '../transport/rdp-connection.js';
-import { closeTls, startTls, type TlsRange } from '../transport/tls.js';
-import type { TlsAttempt } from '../record.js';
+import type { Budget } from '../../transport/clock.js';
+import type { RdpConnection } from '../../transport/rdp-connection.js';
+import { closeTls, startTls, type TlsRange } from '../../transport/tls.js';
+import type { TlsAttempt } from '../../record.js';
 
 /** The server's certificate as sent in the handshake: the leaf's DER and how long the chain was. */
 export interface PeerCert {

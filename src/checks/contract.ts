@@ -1,0 +1,133 @@
+/**
+ * The contract every check of a host keeps (as zgrab2's scanners and sslyze's plugins do): a check is one file
+ * under src/checks/ that declares its name, its switch, what it needs, how many connections it may use and the
+ * record section it fills, and runs with the connection budget the scheduler gives it. The scheduler
+ * (scheduler.ts) runs the checks of one host as their needs are met; the fold (fold.ts) builds the record from the
+ * finished results only. Adding a check means adding its file and its line in index.ts: nothing in the scheduler,
+ * the runner or the CLI.
+ */
+import type { Budget } from '../transport/clock.js';
+import type { Dialer } from '../transport/dialer.js';
+import type { RdpConnection } from '../transport/rdp-connection.js';
+import type { UdpExchangeResult } from '../transport/udp.js';
+import type { Failure, MeasuredRecord, ProtocolKey } from '../record.js';
+
+/**
+ * How a check ended, for the record's `not_measured`: `done` (it measured what it could; a server answer, even a
+ * refusal, is a measurement), `skipped` (switched off), `not_applicable` (what it needs never came: PROTOCOL_RDP
+ * refused, the host not RDP), `deadline` / `connection_budget` (rdprobe's own limits cut it: not measured).
+ */
+export type CheckStatus = 'done' | 'skipped' | 'not_applicable' | 'deadline' | 'connection_budget';
+
+/** A boolean switch of the scan command: `--no-<flag>` turns a default check off, `--<flag>` turns an opt-in one on. */
+export interface CheckSwitch {
+  /** Option name, e.g. `tls-versions`, `udp`. */
+  flag: string;
+  default: boolean;
+  describe: string;
+}
+
+/** What a check can see of the others: finished results, and what a running check has published so far. */
+export interface Results {
+  /** The check's result (final when `isDone`, else the latest it published), or undefined. */
+  get<T>(check: string): T | undefined;
+  isDone(check: string): boolean;
+  status(check: string): CheckStatus | undefined;
+}
+
+/** Work a check asks to do on another check's connection (e.g. a TLS 1.2 handshake right after `ssl` is selected). */
+export interface Ride {
+  /** The protocol probe whose connection it rides, after that protocol was selected. */
+  on: ProtocolKey;
+  run(conn: RdpConnection, ctx: CheckContext): Promise<unknown>;
+}
+
+/** What the scheduler hands a running check. */
+export interface CheckContext {
+  readonly host: { target: string; host: string; address: string; port: number };
+  readonly options: ScanOptions;
+  /** Per-step timeout and host deadline. */
+  readonly budget: Budget;
+  readonly results: Results;
+  /**
+   * Opens one TCP connection (counted for the host and against this check's budget, inside the host's limit of
+   * connections open at once), runs `body` on it and closes it. Rejects with TransportError (`connection_budget`,
+   * `deadline`, or how the connect failed) when no connection could be made.
+   */
+  withConnection<T>(body: (conn: RdpConnection) => Promise<T>): Promise<T>;
+  /** One UDP request/response to the target's port (counted as a connection of the host). */
+  udpExchange(request: Uint8Array): Promise<UdpExchangeResult>;
+  /** The rides other enabled checks registered on this protocol (run by the protocol probe on its connection). */
+  ridesOn(protocol: ProtocolKey): { check: string; ride: Ride }[];
+  /** Make a partial result visible to the others (their needs are evaluated again). */
+  publish(partial: unknown): void;
+  /** rdprobe's own limit cut part of this check's measurement (the record lists it under not_measured). */
+  noteCut(reason: 'deadline' | 'connection_budget'): void;
+  /** Records a step's failure: a cut by rdprobe's own limits is noted (see noteCut); returns the failure. */
+  observe(f: Failure): Failure;
+  now(): Date;
+}
+
+export interface Check<R = unknown> {
+  readonly name: string;
+  /** The switch that turns it on or off; a check without one always runs when its needs are met. */
+  readonly switch?: CheckSwitch;
+  /** Switches of steps it performs on its own connection (the client check's CredSSP step). */
+  readonly switches?: readonly CheckSwitch[];
+  /** TCP connections it may open (and UDP exchanges it may make): its share of the host's budget. */
+  readonly budget: { tcp: number; udp?: number };
+  /** Among ready checks, lower goes first (and so gets connection slots first). */
+  readonly priority: number;
+  /** Rides on other checks' connections (see Ride). */
+  readonly rides?: readonly Ride[];
+  /**
+   * What it needs, as a pure function of the results so far: `run` now, `wait` for more results, or `skip` (what
+   * it needs will not come: not applicable).
+   */
+  needs(r: Results, o: ScanOptions): 'run' | 'wait' | 'skip';
+  run(ctx: CheckContext): Promise<R>;
+  /**
+   * The record section this check owns, when it has one of its own (`rdp_udp`): the key and its value from the
+   * result (null when the check did not run). The core sections are built by fold.ts from several checks.
+   */
+  readonly section?: { key: string; value(result: R | undefined, status: CheckStatus | undefined): unknown };
+}
+
+/** What `rdprobe scan` asks of every host (the per-check switches live in `checks`). */
+export interface ScanOptions {
+  /** Per-step timeout (connect, each read, each handshake), ms. */
+  timeoutMs: number;
+  /** Whole-host deadline, ms. */
+  hostTimeoutMs: number;
+  /** mstshash cookie sent in every Connection Request (shows up in server logs), or null for none. */
+  cookie: string | null;
+  /** Check switch flag -> on/off (checks without an entry use their switch's default). */
+  checks: Record<string, boolean>;
+}
+
+export interface HostTarget {
+  /** As the user wrote it. */
+  target: string;
+  host: string;
+  /** Literal address, or null for a name to resolve. */
+  address: string | null;
+  port: number;
+}
+
+export interface ProbeDeps {
+  dialer: Dialer;
+  /** Bounds how many of this host's connections are open at once (the scan runner owns concurrency). */
+  connectionSlot: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Name -> first address. Throws TransportError('not_found') when the name does not resolve. */
+  resolve: (host: string, timeoutMs: number) => Promise<string>;
+  /** One UDP exchange (src/transport/udp.ts; tests replay). */
+  udp?: (address: string, port: number, request: Uint8Array, budget: Budget) => Promise<UdpExchangeResult>;
+  clock?: () => Date;
+}
+
+/** Is the check switched on for this scan? */
+export function enabled(c: Check, o: ScanOptions): boolean {
+  return c.switch === undefined || (o.checks[c.switch.flag] ?? c.switch.default);
+}
+
+export type { MeasuredRecord };

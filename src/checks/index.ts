@@ -1,0 +1,71 @@
+/**
+ * The checks rdprobe runs on a host, and the probe of one host: resolve the name, run the checks (scheduler.ts),
+ * fold their results into the record (fold.ts). To add a check: write its file (contract.ts says what it declares)
+ * and list it here; its switch appears on the command line and in the record's `scan.options` by itself.
+ */
+import { Budget, now, since } from '../transport/clock.js';
+import { TransportError } from '../transport/errors.js';
+import type { MeasuredRecord } from '../record.js';
+import { CLIENT } from './client.js';
+import { enabled, type Check, type CheckSwitch, type HostTarget, type ProbeDeps, type ScanOptions } from './contract.js';
+import { fold } from './fold.js';
+import { PROTOCOL_CHECKS } from './protocols.js';
+import { RDP_SECURITY } from './rdp-security.js';
+import { runChecks } from './scheduler.js';
+import { toFailure } from './steps/failure.js';
+import { TLS_VERSIONS } from './tls-versions.js';
+
+/** Every check, in the order their record sections appear. */
+export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, RDP_SECURITY] as readonly Check[];
+
+/**
+ * The connections the default checks may open to one host together: Windows logs and throttles hosts that open many
+ * half-finished connections (RemoteConnectionManager 1006), so this stays at 12. Opt-in checks add their own.
+ */
+export const MAX_CONNECTIONS = 12;
+
+/** Every switch the checks declare (the scan command's --[no-]<flag> options). */
+export function checkSwitches(checks: readonly Check[] = CHECKS): CheckSwitch[] {
+  return checks.flatMap((c) => [...(c.switch ? [c.switch] : []), ...(c.switches ?? [])]);
+}
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
+  timeoutMs: 5000,
+  hostTimeoutMs: 30000,
+  cookie: 'rdprobe',
+  checks: Object.fromEntries(checkSwitches().map((s) => [s.flag, s.default])),
+};
+
+/** The TCP connections the checks enabled in `o` may open to one host. */
+export function connectionBudget(o: ScanOptions, checks: readonly Check[] = CHECKS): number {
+  return checks.filter((c) => enabled(c, o)).reduce((n, c) => n + c.budget.tcp, 0);
+}
+
+export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDeps, checks: readonly Check[] = CHECKS): Promise<MeasuredRecord> {
+  const started = now();
+  const scannedAt = (deps.clock ?? (() => new Date()))();
+  const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
+  const base = { target: t, checks, scannedAt };
+  let address = t.address;
+  let dnsMs: number | undefined;
+  if (address === null) {
+    const d0 = now();
+    try {
+      address = await deps.resolve(t.host, Math.min(opts.timeoutMs, budget.next().ms));
+    } catch (err) {
+      const f = toFailure('dns', err instanceof TransportError ? err : new TransportError('not_found', String(err)));
+      return fold({ ...base, address: null, status: 'unreachable', dnsFailure: f, dnsMs: since(d0), run: null, totalMs: since(started) });
+    }
+    dnsMs = since(d0);
+  }
+  try {
+    const run = await runChecks(checks, { target: t.target, host: t.host, address, port: t.port }, opts, budget, deps);
+    return await fold({ ...base, address, dnsMs, run, totalMs: since(started) });
+  } catch (e) {
+    // A bug of rdprobe's must cost one host, not the scan: the host gets an `error` record that says so.
+    return fold({ ...base, address, status: 'error', dnsFailure: toFailure('x224', e), dnsMs, run: null, totalMs: since(started) });
+  }
+}
+
+export { nlaRequired } from './fold.js';
+export type { Check, HostTarget, ProbeDeps, ScanOptions } from './contract.js';
