@@ -27,6 +27,14 @@ export interface CheckSwitch {
   describe: string;
 }
 
+export type Need = 'run' | 'wait' | 'skip' | 'cut';
+
+/** Whether a check was cut by rdprobe's own limits. */
+export function wasCut(r: Results, check: string): boolean {
+  const s = r.status(check);
+  return s === 'deadline' || s === 'connection_budget';
+}
+
 /** What a check can see of the others: finished results, and what a running check has published so far. */
 export interface Results {
   /** The check's result (final when `isDone`, else the latest it published), or undefined. */
@@ -81,10 +89,11 @@ export interface Check<R = unknown> {
   /** Rides on other checks' connections (see Ride). */
   readonly rides?: readonly Ride[];
   /**
-   * What it needs, as a pure function of the results so far: `run` now, `wait` for more results, or `skip` (what
-   * it needs will not come: not applicable).
+   * What it needs, as a pure function of the results so far: `run` now, `wait` for more results, `skip` (what it
+   * needs will not come: not applicable), or `cut` (what it needs was itself cut by rdprobe's deadline or budget, so
+   * whether it applies is not known: not measured).
    */
-  needs(r: Results, o: ScanOptions): 'run' | 'wait' | 'skip';
+  needs(r: Results, o: ScanOptions): Need;
   run(ctx: CheckContext): Promise<R>;
   /**
    * The record section this check owns, when it has one of its own (`rdp_udp`): the key and its value from the

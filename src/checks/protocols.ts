@@ -9,7 +9,7 @@
  */
 import type { ProtocolKey, ProtocolResult } from '../record.js';
 import type { ClientResult } from './client.js';
-import type { Check, Results } from './contract.js';
+import { wasCut, type Check, type Need, type Results } from './contract.js';
 import { toFailure } from './steps/failure.js';
 import { negotiate, PROBE_REQUESTS, protocolResult, unanswered } from './steps/negotiation.js';
 
@@ -23,10 +23,10 @@ export interface ProtocolProbeResult {
 export const protocolCheckName = (key: ProtocolKey): string => `protocol.${key}`;
 
 /** The need of every check after the client's: an RDP server answered its request (else the host is done). */
-export function clientAnswered(r: Results): 'run' | 'wait' | 'skip' {
+export function clientAnswered(r: Results): Need {
   const client = r.get<ClientResult>('client');
-  if (!client || client.status === null) return 'wait';
-  return client.status === 'ok' ? 'run' : 'skip';
+  if (!client || client.status === null) return r.isDone('client') && wasCut(r, 'client') ? 'cut' : 'wait';
+  return client.status === 'ok' ? 'run' : wasCut(r, 'client') ? 'cut' : 'skip';
 }
 
 function protocolProbe(key: Exclude<ProtocolKey, 'hybrid_ex'>): Check<ProtocolProbeResult> {

@@ -6,7 +6,7 @@
 import { PROTOCOL_RDP } from '../../protocol/negotiation.js';
 import type { EncryptionMethod } from '../record.js';
 import type { RdpConnection } from '../transport/rdp-connection.js';
-import type { Check, CheckContext } from './contract.js';
+import { wasCut, type Check, type CheckContext } from './contract.js';
 import { clientAnswered, protocolCheckName, type ProtocolProbeResult } from './protocols.js';
 import { toFailure } from './steps/failure.js';
 import { ENCRYPTION_METHOD_KEYS, mcsStep, type McsOutcome } from './steps/mcs.js';
@@ -38,9 +38,11 @@ export const RDP_SECURITY: Check<RdpSecurityCheckResult> = {
   needs(r) {
     const client = clientAnswered(r);
     if (client !== 'run') return client;
-    const rdp = r.get<ProtocolProbeResult>(protocolCheckName('rdp'));
-    if (!rdp) return r.isDone(protocolCheckName('rdp')) ? 'skip' : 'wait';
-    return rdp.protocol.supported === true ? 'run' : r.isDone(protocolCheckName('rdp')) || rdp.protocol.supported === false ? 'skip' : 'wait';
+    const name = protocolCheckName('rdp');
+    const rdp = r.get<ProtocolProbeResult>(name);
+    if (rdp?.protocol.supported === true) return 'run';
+    if (!r.isDone(name) && rdp?.protocol.supported !== false) return 'wait';
+    return wasCut(r, name) ? 'cut' : 'skip';
   },
   async run(ctx) {
     const entries: MethodOutcome[] = [];

@@ -143,9 +143,9 @@ export async function runChecks(
           done.add(c.name);
         } else start(c);
         progressed = true;
-      } else if (need === 'skip') {
+      } else if (need === 'skip' || need === 'cut') {
         pending.delete(c);
-        statuses.set(c.name, 'not_applicable');
+        statuses.set(c.name, need === 'skip' ? 'not_applicable' : budget.expired() ? 'deadline' : 'connection_budget');
         done.add(c.name);
         progressed = true;
       }

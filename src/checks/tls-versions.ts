@@ -6,7 +6,7 @@
 import { TLS_VERSION_KEYS, type TlsAttempt, type TlsResult, type TlsVersionKey } from '../record.js';
 import type { TlsRange } from '../transport/tls.js';
 import type { ClientResult } from './client.js';
-import type { Check, CheckContext, Results } from './contract.js';
+import { wasCut, type Check, type CheckContext, type Results } from './contract.js';
 import { clientAnswered, protocolCheckName, type ProtocolProbeResult } from './protocols.js';
 import { toFailure } from './steps/failure.js';
 import { negotiate, PROBE_REQUESTS, selectedKey } from './steps/negotiation.js';
@@ -66,7 +66,10 @@ export const TLS_VERSIONS: Check<TlsVersionsResult> = {
     const client = clientAnswered(r);
     if (client !== 'run') return client;
     const via = tlsVia(r);
-    return via === 'wait' ? 'wait' : via === null ? 'skip' : 'run';
+    if (via === 'wait') return 'wait';
+    if (via !== null) return 'run';
+    // No protocol reaches TLS, as far as measured: if a probe that could have was cut, that is not known.
+    return [protocolCheckName('ssl'), protocolCheckName('hybrid'), 'client'].some((c) => wasCut(r, c)) ? 'cut' : 'skip';
   },
   async run(ctx) {
     const via = tlsVia(ctx.results) as TlsVia;
