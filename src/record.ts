@@ -210,6 +210,29 @@ export interface RdpSecurityResult {
   failure: Failure | null;
 }
 
+/** RDP over UDP ([MS-RDPEUDP] 3.1.5.1): the answer to one SYN on the target's port. */
+export interface RdpUdpResult {
+  /** A datagram came back (a SYN+ACK, or something that was not one: see failure). */
+  answered: boolean;
+  /** The version the server chose, by spec name (RDPUDP_PROTOCOL_VERSION_1/2/3). */
+  version: string | null;
+  syn_ack: {
+    /** snSourceAck acknowledges our SYN's sequence number (false: an answer to some other SYN). */
+    ack_matches: boolean;
+    flags: string[];
+    server_initial_sequence_number: number;
+    receive_window: number;
+    upstream_mtu: number;
+    downstream_mtu: number;
+  } | null;
+  /**
+   * Why there is no SYN+ACK: refused (ICMP port unreachable: nothing listens on UDP), timeout (silence: UDP cannot
+   * tell filtered from off), deadline (rdprobe's host deadline), unreachable, malformed (an answer that is not a
+   * SYN+ACK), error.
+   */
+  failure: { reason: 'refused' | 'timeout' | 'deadline' | 'unreachable' | 'malformed' | 'error'; detail: string | null } | null;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -296,6 +319,8 @@ export interface ProbeRecord {
   certificate: CertificateInfo | null;
   credssp: CredsspResult | null;
   rdp_security: RdpSecurityResult | null;
+  /** null unless the UDP check ran (TCP showed an RDP server, and --no-udp was not given). */
+  rdp_udp: RdpUdpResult | null;
   timings_ms: Timings;
   /** TCP connections this probe opened (bounded: at most 12 per host). */
   connections: number;

@@ -101,7 +101,7 @@ export async function fold(i: FoldInput): Promise<MeasuredRecord> {
   const notMeasured: MeasuredRecord['not_measured'] = {};
   for (const [name, s] of i.run?.statuses ?? []) if (s === 'deadline' || s === 'connection_budget') notMeasured[name] = s;
 
-  const record: MeasuredRecord = {
+  const head = {
     schema_version: RECORD_SCHEMA_VERSION,
     target: i.target.target,
     host: i.target.host,
@@ -116,14 +116,15 @@ export async function fold(i: FoldInput): Promise<MeasuredRecord> {
     certificate,
     credssp: client?.credssp ?? null,
     rdp_security: rdpSecurity,
+  };
+  // Sections of their own (rdp_udp, ...), in the order of the checks, after the core ones.
+  const sections: Record<string, unknown> = {};
+  for (const c of i.checks) if (c.section) sections[c.section.key] = c.section.value(i.run?.results.get(c.name), i.run?.statuses.get(c.name));
+  const tail = {
     timings_ms: { total: i.totalMs, ...(i.dnsMs !== undefined ? { dns: i.dnsMs } : {}), ...(client?.timings ?? {}) },
     connections: i.run?.connections ?? 0,
     not_measured: notMeasured,
   };
-  // Sections of their own, in the order of the checks.
-  for (const c of i.checks) {
-    if (!c.section) continue;
-    (record as unknown as Record<string, unknown>)[c.section.key] = c.section.value(i.run?.results.get(c.name), i.run?.statuses.get(c.name));
-  }
+  const record = { ...head, ...sections, ...tail } as MeasuredRecord;
   return record;
 }

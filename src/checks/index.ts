@@ -11,12 +11,13 @@ import { enabled, type Check, type CheckSwitch, type HostTarget, type ProbeDeps,
 import { fold } from './fold.js';
 import { PROTOCOL_CHECKS } from './protocols.js';
 import { RDP_SECURITY } from './rdp-security.js';
+import { RDP_UDP } from './rdp-udp.js';
 import { runChecks } from './scheduler.js';
 import { toFailure } from './steps/failure.js';
 import { TLS_VERSIONS } from './tls-versions.js';
 
 /** Every check, in the order their record sections appear. */
-export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, RDP_SECURITY] as readonly Check[];
+export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, RDP_SECURITY, RDP_UDP] as readonly Check[];
 
 /**
  * The connections the default checks may open to one host together: Windows logs and throttles hosts that open many

@@ -176,6 +176,7 @@ function scanOptions(y: Argv) {
     .option('expected-thumbprint', { type: 'string', array: true, describe: 'policy: HOST=SHA1 (the SSLCertificateSHA1Hash value); repeatable' })
     .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
+    .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -289,6 +290,7 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('min-credssp-version', 'min_credssp_version');
   flag('max-clock-skew', 'max_clock_skew');
   flag('allow-unreachable', 'allow_unreachable', Boolean);
+  flag('forbid-udp', 'forbid_udp', Boolean);
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {

@@ -3,7 +3,7 @@
  * any other: a static title, ranked causes, checks and remediation here, the record's facts in the evidence, and
  * `rdprobe explain policy_<rule>` prints them. The rule evaluation itself is in src/policy/evaluate.ts.
  */
-import { r, c, RDP_TCP, SCHANNEL_PROTOCOLS, TEST_PORT, FIREWALL_RULES, SERVICES, QUERY_SCHANNEL, LIST_RDP_CERTS, LIST_MY_CERTS, QUERY_CERT_HASH, W32TM_STATUS } from './commands.js';
+import { r, c, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, RDP_TCP, SCHANNEL_PROTOCOLS, TEST_PORT, FIREWALL_RULES, SERVICES, QUERY_SCHANNEL, LIST_RDP_CERTS, LIST_MY_CERTS, QUERY_CERT_HASH, W32TM_STATUS } from './commands.js';
 import type { CatalogEntry } from './types.js';
 
 export const POLICY_FINDING_IDS = [
@@ -19,6 +19,7 @@ export const POLICY_FINDING_IDS = [
   'policy_max_clock_skew',
   'policy_unreachable',
   'policy_unverified',
+  'policy_forbid_udp',
 ] as const;
 
 export type PolicyFindingId = (typeof POLICY_FINDING_IDS)[number];
@@ -196,6 +197,23 @@ export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> 
     checks: [TEST_PORT, SERVICES, FIREWALL_RULES],
     remediation: ['Make the host reachable on its RDP port, or, if it may be down, set allow_unreachable: true for it in a hosts: entry.'],
     references: [POLICY_REFERENCE],
+  },
+  policy_forbid_udp: {
+    severity: 'high',
+    title: 'Policy: RDP over UDP must not answer',
+    summary: 'The policy forbids RDP over UDP (MS-RDPEUDP) and the server answered a UDP SYN on the RDP port with a SYN+ACK.',
+    trigger: 'rule forbid_udp: true and rdp_udp.answered = true with a SYN+ACK',
+    scope: 'policy',
+    causes: [
+      c('udp_enabled', 'confirmed', 'The RDP-Tcp listener also listens on UDP (the default from Windows 8 / Server 2012 on), and nothing on the path filters UDP 3389.'),
+    ],
+    event_ids: [],
+    checks: [UDP_LISTENER, UDP_POLICY_QUERY, 'Get-NetFirewallRule -DisplayGroup "Remote Desktop" | Where-Object { $_.DisplayName -like "*UDP*" } | Format-Table DisplayName, Enabled, Profile'],
+    remediation: [
+      `Turn RDP over UDP off for the server: the GPO "Select RDP transport protocols" = "Use only TCP" (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Connections), or ${UDP_POLICY_SET}; restart Remote Desktop Services.`,
+      'Or filter UDP 3389 at the host firewall (disable the "Remote Desktop - User Mode (UDP-In)" rule) and on the network.',
+    ],
+    references: ['[MS-RDPEUDP] 3.1.5.1 connection handshake', 'Microsoft Learn: "Select RDP transport protocols" (Remote Desktop Session Host policy)', POLICY_REFERENCE],
   },
   policy_unverified: {
     severity: 'medium',

@@ -13,7 +13,7 @@ import {
   COMPUTER_NAME, CREDSSP_POLICY, FIREWALL_RULES, FIX_CERT_BINDING, LIST_MY_CERTS, LIST_RDP_CERTS, NETSTAT_PORT, OS_VERSION,
   QUERY_CERT_HASH, QUERY_DENY, QUERY_LISTENER_SETTINGS, QUERY_MIN_ENCRYPTION, QUERY_ORACLE, QUERY_POLICY, QUERY_PORT,
   QUERY_SCHANNEL, QUERY_SECURITY_LAYER, QUERY_USER_AUTH, QWINSTA, RDP_TCP, REGENERATE_SELF_SIGNED, RESET_MACHINE_KEYS,
-  SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, W32TM_STATUS, c, r,
+  SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, W32TM_STATUS, c, r,
 } from './commands.js';
 import { POLICY_ENTRIES, POLICY_FINDING_IDS } from './catalog-policy.js';
 
@@ -46,6 +46,7 @@ const HOST_FINDING_IDS = [
   'host_identity_mismatch',
   'cert_duplicate',
   'netbios_duplicate',
+  'rdp_udp_enabled',
 ] as const;
 
 /** Every finding id: the host and fleet findings of the diagnosis, then the policy findings. */
@@ -746,6 +747,23 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Microsoft Learn: setspn (setspn -X lists duplicate SPNs)',
       'Microsoft-Windows-Kerberos-Key-Distribution-Center 11',
     ],
+  },
+
+  rdp_udp_enabled: {
+    severity: 'info',
+    title: 'RDP over UDP answers on the RDP port',
+    summary:
+      'The server answered a UDP SYN on its RDP port (MS-RDPEUDP): clients may carry sessions over UDP. That is the default since Windows 8 / Server 2012 and helps on lossy links, but it is a second listener to filter and monitor, and public UDP 3389 has been abused for reflection. Keep it only where clients use it, and filter it at the edge.',
+    trigger: 'rdp_udp.answered = true with a SYN+ACK',
+    scope: 'host',
+    causes: [c('default_on', 'likely', 'RDP over UDP is on by default on Windows 8 / Server 2012 and later; the "Select RDP transport protocols" policy is not set to TCP only.')],
+    event_ids: [],
+    checks: [UDP_LISTENER, UDP_POLICY_QUERY],
+    remediation: [
+      'If clients do not need it: GPO "Select RDP transport protocols" = "Use only TCP", or ' + UDP_POLICY_SET + ', then restart Remote Desktop Services.',
+      'Where it is wanted, make sure UDP 3389 is not reachable from the internet (it was abused for DDoS reflection).',
+    ],
+    references: ['[MS-RDPEUDP] 3.1.5.1 connection handshake', 'Microsoft Learn: "Select RDP transport protocols" (Remote Desktop Session Host policy)'],
   },
 
   netbios_duplicate: {

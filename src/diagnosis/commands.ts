@@ -37,6 +37,9 @@ export const TEST_PORT = 'Test-NetConnection -ComputerName <host> -Port 3389';
 export const W32TM_STATUS = 'w32tm /query /status';
 export const QUERY_ORACLE = `reg query "${CREDSSP_POLICY}" /v AllowEncryptionOracle`;
 export const OS_VERSION = 'Get-CimInstance Win32_OperatingSystem | Format-List Caption, Version, BuildNumber';
+export const UDP_POLICY_QUERY = `reg query "${TS_POLICY}" /v SelectTransport`;
+export const UDP_POLICY_SET = `reg add "${TS_POLICY}" /v SelectTransport /t REG_DWORD /d 1 /f`;
+export const UDP_LISTENER = 'Get-NetUDPEndpoint -LocalPort 3389 | Format-Table LocalAddress, LocalPort, OwningProcess';
 export const COMPUTER_NAME = 'Get-CimInstance Win32_ComputerSystem | Format-List Name, DNSHostName, Domain';
 
 // --- Remediation steps shared by the certificate / private key entries. ---

@@ -58,6 +58,8 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   policy_max_clock_skew: ['credssp.ntlm.clock_skew_seconds'],
   policy_unreachable: ['status'],
   policy_unverified: ['status'],
+  policy_forbid_udp: ['rdp_udp'],
+  rdp_udp_enabled: ['rdp_udp'],
 };
 
 function at(record: unknown, path: string[]): unknown {

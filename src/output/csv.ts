@@ -43,6 +43,8 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['rdp_encryption_level', (r) => r.rdp_security?.encryption_level],
   ['rdp_encryption_methods', (r) => r.rdp_security?.encryption_methods.join(';')],
   ['rdp_server_version', (r) => r.rdp_security?.server_version],
+  ['rdp_udp', (r) => (r.rdp_udp ? r.rdp_udp.answered && r.rdp_udp.syn_ack !== null : null)],
+  ['rdp_udp_version', (r) => r.rdp_udp?.version],
   ['findings', (r) => r.findings.map((f) => f.id).join(' ')],
   ['max_severity', (r) => maxSeverity(r.findings)],
 ];

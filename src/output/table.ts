@@ -91,7 +91,7 @@ function triState(entries: [string, boolean | null][]): string {
   const unknown = entries.filter(([, v]) => v === null).map(([k]) => k);
   groups.push(`accepted ${list(yes)}`);
   if (no.length > 0) groups.push(`refused ${list(no)}`);
-  if (unknown.length > 0) groups.push(`untested ${list(unknown)}`);
+  if (unknown.length > 0) groups.push(`unknown ${list(unknown)}`);
   return groups.join(' | ');
 }
 
@@ -165,6 +165,11 @@ function factLines(r: ProbeRecord): Span[][] {
       if (sec.server_version) parts.push(t(sec.server_version));
       lines.push(labelled('RDP sec', parts.join(', ')));
     }
+  }
+  const udp = r.rdp_udp ?? null;
+  if (udp) {
+    const text = udp.answered && udp.syn_ack ? `answers (${udp.version ?? 'version ?'})` : `no answer (${udp.failure?.reason ?? '?'})`;
+    lines.push(labelled('UDP', t(text)));
   }
   return lines;
 }

@@ -287,6 +287,16 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     }
   }
 
+  if (rules.forbid_udp === true) {
+    const udp = record.rdp_udp ?? null;
+    // A SYN+ACK is RDP over UDP answering; silence or a refusal means no client gets it from here.
+    if (udp?.answered === true && udp.syn_ack !== null) {
+      hit('policy_forbid_udp', ['rdp_udp.answered = true', ...(udp.version ? [`rdp_udp.version = ${fmt(udp.version)}`] : []), rule('forbid_udp')]);
+    } else if (udp === null || udp.failure?.reason === 'deadline' || udp.failure?.reason === 'malformed' || udp.failure?.reason === 'error') {
+      unverified.push({ rule: 'forbid_udp', field: udp === null ? 'rdp_udp' : `rdp_udp.failure.reason = ${fmt(udp.failure?.reason)}` });
+    }
+  }
+
   if (unverified.length > 0) {
     const why = whyUnmeasured(record);
     hit('policy_unverified', unverified.map((u) => `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`));

@@ -226,6 +226,7 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
     case 'forbid_standard_rdp_security':
     case 'forbid_self_signed':
     case 'allow_unreachable':
+    case 'forbid_udp':
       out = checkBool(source, path, v);
       break;
     case 'min_tls':

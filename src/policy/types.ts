@@ -29,6 +29,8 @@ export interface PolicyRules {
   max_clock_skew: number;
   /** An unreachable host does not violate the policy. */
   allow_unreachable: boolean;
+  /** The server must not answer RDP over UDP (record: rdp_udp.answered). */
+  forbid_udp: boolean;
 }
 
 export type RuleName = keyof PolicyRules;
@@ -45,6 +47,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'min_credssp_version',
   'max_clock_skew',
   'allow_unreachable',
+  'forbid_udp',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

@@ -36,9 +36,9 @@ describe('table', () => {
       okRecord({ findings: [finding('a-info', 'info'), finding('b-crit', 'critical'), finding('c-med', 'medium')] }),
     );
     expect(text.split('\n')[0]).toBe('host1.example.com:3389  (192.0.2.10)  OK');
-    expect(text).toMatch(/protocols\s+accepted ssl hybrid hybrid_ex \| refused rdp rdstls \| untested rdsaad/);
+    expect(text).toMatch(/protocols\s+accepted ssl hybrid hybrid_ex \| refused rdp rdstls \| unknown rdsaad/);
     expect(text).toMatch(/NLA\s+required/);
-    expect(text).toMatch(/TLS\s+accepted 1\.2 \| refused 1\.0 1\.1 \| untested 1\.3/);
+    expect(text).toMatch(/TLS\s+accepted 1\.2 \| refused 1\.0 1\.1 \| unknown 1\.3/);
     expect(text).toContain('CN=host1.example.com, expires 2026-07-01 (in 220 days), RSA 2048, self-signed');
     expect(text).toContain('SHA1 A1B2C3D4E5F60718293A4B5C6D7E8F9012345678');
     expect(text).toContain('HOST1 / host1.example.com, domain example.com, OS 10.0.20348, clock skew -3 s');

@@ -7,6 +7,7 @@ import { NEGOTIATION_RULES } from './negotiation.js';
 import { RDP_SECURITY_RULES } from './rdp-security.js';
 import { REACHABILITY_RULES } from './reachability.js';
 import { TLS_RULES } from './tls.js';
+import { UDP_RULES } from './udp.js';
 
 export const HOST_RULES: readonly HostRule[] = [
   ...REACHABILITY_RULES,
@@ -16,5 +17,6 @@ export const HOST_RULES: readonly HostRule[] = [
   ...CERTIFICATE_RULES,
   ...CREDSSP_RULES,
   ...IDENTITY_RULES,
+  ...UDP_RULES,
 ];
 
