@@ -4,13 +4,12 @@ import type { Budget } from './clock.js';
 import type { Dialer } from './dialer.js';
 import { FrameReader, DEFAULT_LIMITS, type FrameLimits } from './frame-reader.js';
 import { TransportError } from './errors.js';
+import { CLOSE_GRACE_MS } from './tls.js';
 
 /**
  * One TCP connection to an RDP server, in its pre-TLS life: TPKT packets out and in. Counting connections
  * happens here so a probe can prove it stayed within its per-host bound.
  */
-/** How long a closing connection waits for the peer's FIN before it is destroyed. */
-export const CLOSE_GRACE_MS = 200;
 
 export class RdpConnection {
   readonly reader: FrameReader;
@@ -63,8 +62,10 @@ export class RdpConnection {
       this.stream.end();
       // A paused stream never sees the peer's FIN: let it flow (bytes are discarded) so 'close' can arrive.
       this.stream.resume();
+      // Ref'd on purpose: the promise this returns must settle, and an unref'd timer could be the last thing
+      // between it and an event loop that runs dry (exit 13 with nothing written).
       const t = setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS);
-      t.unref();
+      this.stream.once('close', () => clearTimeout(t));
     });
     return this.closing;
   }

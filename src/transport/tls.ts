@@ -112,8 +112,16 @@ function shorten(s: string): string {
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
-/** Closes a TLS connection politely (close_notify, then FIN) without waiting for the peer. */
+/**
+ * Closes a TLS connection politely (close_notify, then FIN) without waiting for the peer. The timer that destroys
+ * it stays ref'd: a peer may still be talking (a server that answers only after our close_notify), and an unref'd
+ * timer would let the event loop run dry with a close pending (Node exits 13, silently, mid-scan).
+ */
 export function closeTls(s: tls.TLSSocket): void {
   s.end();
-  setTimeout(() => s.destroy(), 200).unref();
+  const t = setTimeout(() => s.destroy(), CLOSE_GRACE_MS);
+  s.once('close', () => clearTimeout(t));
 }
+
+/** How long a closing connection waits for the peer before it is destroyed. */
+export const CLOSE_GRACE_MS = 200;

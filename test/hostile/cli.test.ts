@@ -10,17 +10,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeRecord } from '../../src/record.js';
 import { parseXml } from '../output/xml.js';
 import {
+  alertStorm,
   challenge,
   challengeWithBadOffsets,
   credssp,
+  dribble,
+  garbageStream,
   mcsFailure,
+  mcsOverlongBlock,
+  negFailureKeepOpen,
   runNode,
   silent,
+  slowButValid,
   startPeer,
+  tlsGarbage,
   tlsReset,
   tlsServer,
+  tpktClaimThenStop,
+  tpktHeaderStream,
   tsRequestWith,
   type Peer,
+  wrongProtocol,
 } from './peers.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -188,5 +198,42 @@ describe('output safety of server-controlled strings through the real CLI', () =
     // A real XML parser agrees, when one is at hand (Python's expat).
     const py = spawnSync('python3', ['-c', 'import sys,xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read()); print("ok")'], { input: run.stdout, encoding: 'utf8', timeout: 20_000 });
     if (!py.error) expect(py.stdout.trim(), py.stderr).toBe('ok');
+  });
+});
+
+describe('no hostile peer can end a scan outside the documented exit codes', () => {
+  // Every behaviour of test/hostile/peers.ts, alone and next to a closed port, through the real CLI in ndjson and
+  // json. The README's exit codes are 0, 1, 2, 3 and 130; Node's own 13 ("unsettled top-level await": the event loop
+  // ran dry while the scan was still pending) once ended a scan silently with a cut-off JSON file.
+  const BEHAVIOURS: [string, Parameters<typeof startPeer>[1]][] = [
+    ['silent', silent],
+    ['dribble', dribble(150)],
+    ['garbage', garbageStream],
+    ['tpkt header stream', tpktHeaderStream],
+    ['tpkt claim then stop', tpktClaimThenStop],
+    ['tls reset', tlsReset],
+    ['tls garbage', tlsGarbage],
+    ['alert storm', alertStorm(2, 40)],
+    ['huge certificate', tlsServer('huge')],
+    ['credssp bad offsets', tlsServer('server', { hybrid: true, credssp: credssp.answer(tsRequestWith(challengeWithBadOffsets('target_info'))) })],
+    ['credssp too large', tlsServer('server', { hybrid: true, credssp: credssp.tooLarge })],
+    ['credssp close', tlsServer('server', { hybrid: true, credssp: credssp.close })],
+    ['credssp answers after close_notify', tlsServer('server', { hybrid: true, credssp: credssp.answerAfterCloseNotify(tsRequestWith(challenge())) })],
+    ['mcs overlong block', mcsOverlongBlock],
+    ['mcs failure', mcsFailure],
+    ['slow but valid', slowButValid(300)],
+    ['wrong protocol', wrongProtocol],
+    ['negotiation failure kept open', negFailureKeepOpen],
+  ];
+  const DOCUMENTED = [0, 1, 2, 3, 130];
+
+  it.each(BEHAVIOURS.map(([name, b], i) => [name, b, `127.0.60.${150 + i}`] as const))('%s: a documented exit code, whole ndjson and json', async (_name, behaviour, host) => {
+    peers.push(await startPeer(host, behaviour));
+    const nd = await scan([host, '127.0.40.1'], ['--format', 'ndjson']);
+    expect(DOCUMENTED, nd.stderr).toContain(nd.code);
+    expect(nd.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ProbeRecord).host).sort()).toEqual([host, '127.0.40.1'].sort());
+    const js = await scan([host, '127.0.40.1'], ['--format', 'json']);
+    expect(DOCUMENTED, js.stderr).toContain(js.code);
+    expect((JSON.parse(js.stdout) as { records: unknown[] }).records).toHaveLength(2);
   });
 });

@@ -394,6 +394,19 @@ export const credssp = {
     s.write(b);
     count(b.length);
   },
+  /**
+   * Answers the client's TSRequest only after the client's close_notify (a server that waits, then talks into a
+   * connection the client has given up on), then closes. Such a server once made rdprobe exit silently with code 13:
+   * the only handle left was an unref'd timer while a close was still pending.
+   */
+  answerAfterCloseNotify: (bytes: Uint8Array) => async (s: tls.TLSSocket, wire: Wire, count: (n: number) => void) => {
+    if (!(await wire.any())) return;
+    s.once('end', () => {
+      s.write(bytes);
+      count(bytes.length);
+      s.end();
+    });
+  },
   /** Closes (close_notify + FIN) as soon as the NTLM NEGOTIATE arrives. */
   close: async (s: tls.TLSSocket, wire: Wire) => {
     if (!(await wire.any())) return;
