@@ -15,6 +15,8 @@ import type { MeasuredRecord } from '../record.js';
  */
 export const CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_CONCURRENCY = 128;
+/** Longest stretch the target loop runs without letting the event loop turn (signals, I/O callbacks). */
+const YIELD_EVERY_MS = 20;
 
 export interface RunnerTarget {
   target: string;
@@ -64,7 +66,15 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   // callback to every running host for every new target: quadratic work at high concurrency).
   let wake: (() => void) | null = null;
 
+  let lastYield = Date.now();
   for await (const t of targets) {
+    // Give the event loop a turn now and then. When every connect fails at once (no route) and the output is a
+    // synchronous stream (stdout redirected to a file), each host finishes within microtasks and nextTicks: without
+    // this the loop never reaches its poll phase, so Ctrl-C is never delivered and finished work piles up.
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise<void>((r) => setImmediate(r));
+      lastYield = Date.now();
+    }
     if (o.signal?.aborted || writeError) break;
     if (o.skip?.(t)) {
       skipped++;
