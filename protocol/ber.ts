@@ -131,9 +131,9 @@ export function readBerBoolean(r: Reader, field: string): boolean {
   return c.u8(field) !== 0;
 }
 
-/** OCTET STRING (X.690 8.7), primitive form only; a copy-free view. */
+/** OCTET STRING (X.690 8.7), primitive form only; a copy of the contents (Reader.copy). */
 export function readBerOctetString(r: Reader, field: string, cap = BER_MAX_LENGTH): Uint8Array {
-  return readBerTlv(r, [BER_TAG_OCTET_STRING], field, cap).rest();
+  return readBerTlv(r, [BER_TAG_OCTET_STRING], field, cap).copyRest(field);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ function readCertificate(der: Uint8Array): CertificateParts {
   const unused = bits.u8('subjectPublicKey unused bits');
   // Every public key format CredSSP meets (RSAPublicKey DER, EC points) is whole octets.
   if (unused !== 0) bits.fail(`subjectPublicKey has ${unused} unused bits, expected 0`, unusedAt);
-  const subjectPublicKey = bits.rest().slice();
+  const subjectPublicKey = bits.copyRest('subjectPublicKey');
   const alg = expect(cert, TAG_SEQUENCE, 'signatureAlgorithm');
   const signatureAlgorithm = readOid(alg, 'signatureAlgorithm');
   const signatureParameters = alg.remaining > 0 ? alg : null;

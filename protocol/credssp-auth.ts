@@ -39,7 +39,8 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
  * versions 2-4; SHA-256(ClientServerHashMagic || clientNonce || SubjectPublicKey) for versions 5 and up.
  */
 export function clientPubKeyAuthPlaintext(version: number, subjectPublicKey: Uint8Array, clientNonce: Uint8Array | null): Uint8Array {
-  if (version < CREDSSP_HASHED_PUBKEYAUTH_VERSION) return subjectPublicKey.slice();
+  // Uint8Array.from, not slice(): a Buffer's slice() is a view, and the caller zeroes what it gets back.
+  if (version < CREDSSP_HASHED_PUBKEYAUTH_VERSION) return Uint8Array.from(subjectPublicKey);
   if (clientNonce === null || clientNonce.length !== CREDSSP_NONCE_LENGTH) throw new RangeError('versions 5+ need a 32-byte clientNonce');
   return sha256(CLIENT_SERVER_HASH_MAGIC, clientNonce, subjectPublicKey);
 }
@@ -51,7 +52,7 @@ export function clientPubKeyAuthPlaintext(version: number, subjectPublicKey: Uin
 export function serverPubKeyAuthPlaintext(version: number, subjectPublicKey: Uint8Array, clientNonce: Uint8Array | null): Uint8Array {
   if (version < CREDSSP_HASHED_PUBKEYAUTH_VERSION) {
     if (subjectPublicKey.length === 0) throw new RangeError('empty SubjectPublicKey');
-    const out = subjectPublicKey.slice();
+    const out = Uint8Array.from(subjectPublicKey); // a copy even of a Buffer: the increment must not reach the caller's key
     out[0] = (out[0]! + 1) & 0xff;
     return out;
   }
@@ -172,7 +173,7 @@ export function decodeTsCredentials(bytes: Uint8Array): TsCredentials {
   const credType = readBerInteger(t0, 'credType');
   t0.end('credType [0]');
   const t1 = readBerTlv(seq, [ctx(1)], 'credentials [1]');
-  const credentials = readBerOctetString(t1, 'credentials').slice();
+  const credentials = readBerOctetString(t1, 'credentials');
   t1.end('credentials [1]');
   seq.end('TSCredentials');
   return { credType, credentials };
@@ -185,7 +186,7 @@ export function decodeTsPasswordCreds(bytes: Uint8Array): TsPasswordCreds {
   outer.end('TSPasswordCreds');
   const field = (n: number, name: string): Uint8Array => {
     const t = readBerTlv(seq, [ctx(n)], `${name} [${n}]`);
-    const v = readBerOctetString(t, name).slice();
+    const v = readBerOctetString(t, name);
     t.end(`${name} [${n}]`);
     if (v.length % 2 !== 0) t.fail(`${name}: odd length ${v.length} for a UTF-16 string`);
     return v;

@@ -137,7 +137,7 @@ export class CredsspClient {
     this.#random = o.randomBytes ?? ((n) => Uint8Array.from(nodeRandomBytes(n)));
     this.#now = o.now ?? (() => new Date());
     this.#ntlmVersion = o.ntlmVersion ?? DEFAULT_CLIENT_VERSION;
-    this.#certificate = o.serverCertificate.slice();
+    this.#certificate = Uint8Array.from(o.serverCertificate);
     this.#password = typeof o.password === 'string' ? utf16le(o.password) : utf8ToUtf16le(o.password);
   }
 

@@ -182,7 +182,7 @@ function readInteger(r: Reader, field: string): bigint {
 }
 
 function readOctetString(r: Reader, field: string): Uint8Array {
-  return expectTlv(r, DER_OCTET_STRING, field).rest().slice();
+  return expectTlv(r, DER_OCTET_STRING, field).copyRest(field);
 }
 
 /** [n] EXPLICIT wrapper: exactly one inner element, nothing after it. */

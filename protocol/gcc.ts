@@ -434,7 +434,7 @@ export function readClientUserData(r: Reader): ClientUserData {
     else if (type === CS_SECURITY) out.security = out.security ? duplicate(body, type) : readClientSecurityData(body);
     else if (type === CS_NET) out.network = out.network ? duplicate(body, type) : readClientNetworkData(body);
     else if (type === CS_CLUSTER) out.cluster = out.cluster ? duplicate(body, type) : readClientClusterData(body);
-    else out.otherBlocks.push({ type, bytes: body.rest() });
+    else out.otherBlocks.push({ type, bytes: body.copyRest(nameOf(USER_DATA_BLOCK_NAMES, type, 4)) });
   }
   return out;
 }
@@ -476,20 +476,31 @@ export function encodeServerSecurityData(s: ServerSecurityData): Uint8Array {
 }
 
 export function readServerSecurityData(r: Reader): ServerSecurityData {
+  return readServerSecurity(r).security;
+}
+
+/**
+ * TS_UD_SC_SEC1, and a reader over its serverCertificate (layer rdp_security) that keeps the absolute offsets, so
+ * the SERVER_CERTIFICATE inside (rdp-security.ts) can be decoded with errors pointing at the capture's bytes.
+ */
+function readServerSecurity(r: Reader): { security: ServerSecurityData; certificate: Reader | null } {
   const s: ServerSecurityData = {
     encryptionMethod: r.u32le('encryptionMethod'),
     encryptionLevel: r.u32le('encryptionLevel'),
     serverRandom: null,
     serverCertificate: null,
   };
+  let certificate: Reader | null = null;
   if (r.remaining > 0) {
     const randomLen = r.u32le('serverRandomLen');
     const certLen = r.u32le('serverCertLen');
-    s.serverRandom = r.bytes(randomLen, 'serverRandom');
-    s.serverCertificate = r.bytes(certLen, 'serverCertificate');
+    s.serverRandom = r.copy(randomLen, 'serverRandom');
+    const certAt = r.offset;
+    s.serverCertificate = r.copy(certLen, 'serverCertificate');
+    certificate = new Reader(s.serverCertificate, 'rdp_security', certAt);
   }
   r.end('TS_UD_SC_SEC1');
-  return s;
+  return { security: s, certificate };
 }
 
 /** TS_UD_SC_NET (2.2.1.4.4) body: two bytes of padding follow an odd channel count. */
@@ -523,11 +534,19 @@ export function encodeServerUserData(d: Omit<ServerUserData, 'otherBlocks'> & { 
   return w.finish();
 }
 
-export function readServerUserData(r: Reader): ServerUserData {
+/**
+ * Reads server user data blocks filling `r`; `serverCertificate` reads the SC_SECURITY block's serverCertificate
+ * with r's absolute offsets (null when there is none).
+ */
+export function readServerUserData(r: Reader): { userData: ServerUserData; serverCertificate: Reader | null } {
   const out: ServerUserData = { otherBlocks: [] };
+  let serverCertificate: Reader | null = null;
   for (const { type, body } of readUserDataBlocks(r)) {
     if (type === SC_CORE) out.core = out.core ? duplicate(body, type) : readServerCoreData(body);
-    else if (type === SC_SECURITY) out.security = out.security ? duplicate(body, type) : readServerSecurityData(body);
+    else if (type === SC_SECURITY) {
+      if (out.security) duplicate(body, type);
+      ({ security: out.security, certificate: serverCertificate } = readServerSecurity(body));
+    }
     else if (type === SC_NET) out.network = out.network ? duplicate(body, type) : readServerNetworkData(body);
     else if (type === SC_MCS_MSGCHANNEL) {
       if (out.messageChannel) duplicate(body, type);
@@ -537,13 +556,13 @@ export function readServerUserData(r: Reader): ServerUserData {
       if (out.multitransport) duplicate(body, type);
       out.multitransport = { flags: body.u32le('flags') };
       body.end('TS_UD_SC_MULTITRANSPORT');
-    } else out.otherBlocks.push({ type, bytes: body.rest() });
+    } else out.otherBlocks.push({ type, bytes: body.copyRest(nameOf(USER_DATA_BLOCK_NAMES, type, 4)) });
   }
-  return out;
+  return { userData: out, serverCertificate };
 }
 
 export function decodeServerUserData(bytes: Uint8Array): ServerUserData {
-  return readServerUserData(new Reader(bytes, 'gcc'));
+  return readServerUserData(new Reader(bytes, 'gcc')).userData;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -608,7 +627,7 @@ export function readConferenceCreateRequest(r: Reader): { request: ConferenceCre
   readH221UserDataSet(p, H221_CS_KEY);
   const len = readPerLength(p, 'userData');
   const userDataStart = p.offset;
-  const userData = p.bytes(len, 'userData');
+  const userData = p.copy(len, 'userData');
   p.end('ConferenceCreateRequest');
   return { request: { conferenceName, userData }, userData: new Reader(userData, 'gcc', userDataStart) };
 }
@@ -649,7 +668,7 @@ export function readConferenceCreateResponse(r: Reader): { response: ConferenceC
   readH221UserDataSet(r, H221_SC_KEY);
   const len = readPerLength(r, 'userData');
   const userDataStart = r.offset;
-  const userData = r.bytes(len, 'userData');
+  const userData = r.copy(len, 'userData');
   r.end('ConferenceCreateResponse');
   return {
     response: { nodeId, tag, result, resultName: nameOf(GCC_RESULT_NAMES, result), userData },

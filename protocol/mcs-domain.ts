@@ -88,6 +88,8 @@ export const MCS_REASON_NAMES: Readonly<Record<number, string>> = {
 
 /** UserId ::= DynamicChannelId (1001..65535): PER sends it as a 16-bit offset from 1001 (T.125 annex A). */
 export const MCS_USER_ID_BASE = 1001;
+/** The top of DynamicChannelId's range (T.125 annex A: ChannelId ::= INTEGER (0..65535)). */
+export const MCS_USER_ID_MAX = 0xffff;
 /** The channel id the server uses for itself (MCS_GLOBAL_CHANNEL in FreeRDP): originatorId of Confirm Active, targetUser of Synchronize. */
 export const MCS_SERVER_CHANNEL_ID = 1002;
 
@@ -136,8 +138,20 @@ function readResult(r: Reader, first: number, field: string): number {
   throw new DecodeError('per', at, `${field}: result octet 0x${second.toString(16).padStart(2, '0')} is neither aligned PER nor a whole-octet result`);
 }
 
+/**
+ * UserId ::= DynamicChannelId (1001..65535), a constrained INTEGER that aligned PER sends as the 16-bit offset
+ * from its lower bound (X.691 12.2.2). Offsets above 64534 encode no value in the range, so they are a malformed
+ * PDU; returning 65536 and up would only fail later, in an encoder, as a RangeError (an Attach User Confirm of
+ * 00 fe 03 once made LogonSequence throw while building a Channel Join Request for user 66028).
+ */
 function readUserId(r: Reader, field: string): number {
-  return r.u16be(field) + MCS_USER_ID_BASE;
+  const at = r.offset;
+  const offset = r.u16be(field);
+  const id = offset + MCS_USER_ID_BASE;
+  if (id > MCS_USER_ID_MAX) {
+    r.fail(`${field}: UserId offset 0x${offset.toString(16).padStart(4, '0')} gives ${id}, outside DynamicChannelId ${MCS_USER_ID_BASE}..${MCS_USER_ID_MAX} (T.125 annex A)`, at);
+  }
+  return id;
 }
 
 /** Decodes one DomainMCSPDU filling `bytes` (after TPKT and X.224 Data); `base` is its absolute offset. */
@@ -181,7 +195,7 @@ export function decodeMcsDomainPdu(bytes: Uint8Array, base = 0): McsDomainPdu {
       const channelId = r.u16be('channelId');
       const flags = r.u8('dataPriority/segmentation');
       const length = readPerLength(r, 'userData');
-      const userData = r.bytes(length, 'userData');
+      const userData = r.copy(length, 'userData');
       r.end(choice === MCS_SEND_DATA_REQUEST ? 'Send Data Request' : 'Send Data Indication');
       return {
         kind: choice === MCS_SEND_DATA_REQUEST ? 'send_data_request' : 'send_data_indication',
@@ -219,7 +233,7 @@ function readSmallPerInteger(r: Reader, field: string): number {
 // Encoding (client PDUs, and server PDUs for scripted peers)
 
 function userId(w: Writer, id: number, field: string): void {
-  if (id < MCS_USER_ID_BASE) throw new RangeError(`${field}: user id ${id} is below ${MCS_USER_ID_BASE}`);
+  if (id < MCS_USER_ID_BASE || id > MCS_USER_ID_MAX) throw new RangeError(`${field}: user id ${id} is outside ${MCS_USER_ID_BASE}..${MCS_USER_ID_MAX}`);
   w.u16be(id - MCS_USER_ID_BASE, field);
 }
 

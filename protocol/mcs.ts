@@ -236,7 +236,7 @@ export function encodeMcsConnectResponse(m: Omit<McsConnectResponse, 'resultName
   );
 }
 
-/** Reads a Connect-Response from `r` (which must hold nothing else); the userData view shares r's offsets. */
+/** Reads a Connect-Response from `r` (which must hold nothing else); the userData reader keeps r's absolute offsets. */
 export function readMcsConnectResponse(r: Reader): { response: McsConnectResponse; userData: Reader } {
   const c = readBerTlv(r, berApplicationTag(MCS_TYPE_CONNECT_RESPONSE), 'Connect-Response');
   r.end('Connect-Response');

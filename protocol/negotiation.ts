@@ -83,24 +83,50 @@ export function failureCodeName(code: number): string {
 export const TYPE_RDP_NEG_REQ = 0x01;
 export const TYPE_RDP_NEG_RSP = 0x02;
 export const TYPE_RDP_NEG_FAILURE = 0x03;
+/** RDP_NEG_CORRELATION_INFO type ([MS-RDPBCGR] 2.2.1.1.2). */
+export const TYPE_RDP_CORRELATION_INFO = 0x06;
 /** All three negotiation structures are exactly 8 bytes (type, flags, length = 0x0008 LE, 4-byte value). */
 export const NEG_STRUCT_LENGTH = 8;
+/** RDP_NEG_CORRELATION_INFO is exactly 36 bytes: type, flags, length = 0x0024 LE, correlationId (16), reserved (16). */
+export const CORRELATION_INFO_LENGTH = 36;
+export const CORRELATION_ID_LENGTH = 16;
 
 /** RDP Negotiation Request, [MS-RDPBCGR] 2.2.1.1.1. */
 export interface RdpNegReq {
   flags: number;
   requestedProtocols: number;
+  /**
+   * correlationId of the RDP_NEG_CORRELATION_INFO ([MS-RDPBCGR] 2.2.1.1.2) that follows the request, present
+   * exactly when flags has CORRELATION_INFO_PRESENT (2.2.1.1: the structure "MUST be present" with the flag and
+   * "MUST NOT be present" without it). 16 bytes.
+   */
+  correlationId?: Uint8Array;
 }
 
+/** RDP_NEG_REQ, followed by RDP_NEG_CORRELATION_INFO when req.correlationId is given (which needs the flag). */
 export function encodeRdpNegReq(req: RdpNegReq): Uint8Array {
-  return new Writer()
+  const hasFlag = (req.flags & CORRELATION_INFO_PRESENT) !== 0;
+  if (hasFlag !== (req.correlationId !== undefined)) {
+    throw new RangeError('correlationId and CORRELATION_INFO_PRESENT go together ([MS-RDPBCGR] 2.2.1.1)');
+  }
+  const w = new Writer()
     .u8(TYPE_RDP_NEG_REQ, 'type')
     .u8(req.flags, 'flags')
     .u16le(NEG_STRUCT_LENGTH, 'length')
-    .u32le(req.requestedProtocols, 'requestedProtocols')
-    .finish();
+    .u32le(req.requestedProtocols, 'requestedProtocols');
+  if (req.correlationId !== undefined) {
+    if (req.correlationId.length !== CORRELATION_ID_LENGTH) throw new RangeError(`correlationId must be ${CORRELATION_ID_LENGTH} bytes`);
+    w.u8(TYPE_RDP_CORRELATION_INFO, 'type').u8(0, 'flags').u16le(CORRELATION_INFO_LENGTH, 'length');
+    w.bytes(req.correlationId).bytes(new Uint8Array(16)); // reserved: MUST be zero
+  }
+  return w.finish();
 }
 
+/**
+ * RDP_NEG_REQ ([MS-RDPBCGR] 2.2.1.1.1) and, when its flags say CORRELATION_INFO_PRESENT, the 36-byte
+ * RDP_NEG_CORRELATION_INFO after it (2.2.1.1.2); anything else after the request is an error. `base` is the
+ * absolute offset of buf[0], for errors.
+ */
 export function decodeRdpNegReq(buf: Uint8Array, base = 0): RdpNegReq {
   const r = new Reader(buf, 'negotiation', base);
   const type = r.u8('type');
@@ -109,8 +135,28 @@ export function decodeRdpNegReq(buf: Uint8Array, base = 0): RdpNegReq {
   const length = r.u16le('length');
   if (length !== NEG_STRUCT_LENGTH) r.fail(`RDP_NEG_REQ length ${length}, expected 8`, base + 2);
   const requestedProtocols = r.u32le('requestedProtocols');
-  r.end('RDP_NEG_REQ');
-  return { flags, requestedProtocols };
+  if ((flags & CORRELATION_INFO_PRESENT) === 0) {
+    if (r.remaining > 0) r.fail(`${r.remaining} byte(s) after RDP_NEG_REQ without CORRELATION_INFO_PRESENT (RDP_NEG_CORRELATION_INFO MUST NOT be present)`);
+    return { flags, requestedProtocols };
+  }
+  if (r.remaining === 0) r.fail('CORRELATION_INFO_PRESENT is set but no RDP_NEG_CORRELATION_INFO follows the RDP_NEG_REQ');
+  const correlationId = readCorrelationInfo(r);
+  r.end('RDP_NEG_CORRELATION_INFO');
+  return { flags, requestedProtocols, correlationId };
+}
+
+/** RDP_NEG_CORRELATION_INFO ([MS-RDPBCGR] 2.2.1.1.2): type 0x06, flags, length 36, correlationId, reserved. */
+function readCorrelationInfo(r: Reader): Uint8Array {
+  const at = r.offset;
+  const type = r.u8('RDP_NEG_CORRELATION_INFO type');
+  if (type !== TYPE_RDP_CORRELATION_INFO) r.fail(`expected RDP_NEG_CORRELATION_INFO (0x06), got 0x${type.toString(16).padStart(2, '0')}`, at);
+  r.u8('RDP_NEG_CORRELATION_INFO flags'); // unused, MUST be 0: not a structural question, so not enforced
+  const lengthAt = r.offset;
+  const length = r.u16le('RDP_NEG_CORRELATION_INFO length');
+  if (length !== CORRELATION_INFO_LENGTH) r.fail(`RDP_NEG_CORRELATION_INFO length ${length}, expected ${CORRELATION_INFO_LENGTH}`, lengthAt);
+  const correlationId = r.copy(CORRELATION_ID_LENGTH, 'correlationId');
+  r.skip(16, 'RDP_NEG_CORRELATION_INFO reserved'); // MUST be zero; ignored on receipt like flags
+  return correlationId;
 }
 
 /** RDP Negotiation Response, [MS-RDPBCGR] 2.2.1.2.1. */

@@ -24,7 +24,7 @@ import {
   NTLM_AUTHENTICATE_MESSAGE,
   avPairTimestamp,
   avString,
-  decodeAvPairs,
+  readAvPairs,
   encodeAvPairs,
   ntlmFlagNames,
   type AvPair,
@@ -127,7 +127,8 @@ export function encodeNtlmV2ClientChallenge(c: NtlmV2ClientChallenge): Uint8Arra
 
 /**
  * Reads a client's temp (NtChallengeResponse after its 16-byte NTProofStr). After MsvAvEOL only zero padding
- * may follow (Windows sends the 3.3.2 Z(4)). Throws DecodeError('ntlm', ...), offsets relative to `base`.
+ * may follow (Windows sends the 3.3.2 Z(4)). Throws DecodeError('ntlm', ...) whose offsets count from `base`, the
+ * absolute offset of bytes[0] (decodeNtlmAuthenticate passes where the temp sits in the AUTHENTICATE_MESSAGE).
  */
 export function decodeNtlmV2ClientChallenge(bytes: Uint8Array, base = 0): NtlmV2ClientChallenge {
   const r = new Reader(bytes, 'ntlm', base);
@@ -140,9 +141,9 @@ export function decodeNtlmV2ClientChallenge(bytes: Uint8Array, base = 0): NtlmV2
   r.skip(2, 'Reserved1');
   r.skip(4, 'Reserved2');
   const timestamp = r.u64le('TimeStamp');
-  const clientChallenge = r.bytes(8, 'ChallengeFromClient').slice();
+  const clientChallenge = r.copy(8, 'ChallengeFromClient');
   r.skip(4, 'Reserved3');
-  // Walk to the MsvAvEOL to find where the list ends; decodeAvPairs then validates the list itself.
+  // Walk to the MsvAvEOL to find where the list ends; readAvPairs then validates the list itself.
   const listStart = r.position;
   for (;;) {
     const id = r.u16le('AvId');
@@ -151,7 +152,8 @@ export function decodeNtlmV2ClientChallenge(bytes: Uint8Array, base = 0): NtlmV2
     if (id === MSV_AV_EOL) break;
   }
   const listEnd = r.position;
-  const avPairs = decodeAvPairs(bytes.subarray(listStart, listEnd).slice());
+  // r.slice keeps offsets absolute: an AV_PAIR error points at its byte in the message, not in the list.
+  const avPairs = readAvPairs(r.slice(listStart, listEnd - listStart, 'AvPairs'));
   while (r.remaining > 0) {
     const at = r.offset;
     if (r.u8('padding') !== 0) r.fail('non-zero byte after the NTLMv2_CLIENT_CHALLENGE AV_PAIRs', at);
@@ -198,7 +200,7 @@ export function computeNtlmV2Responses(
 
 /** [MS-NLMP] 3.4.5.1 KXKEY: for NTLMv2 the key exchange key is the SessionBaseKey itself. */
 export function keyExchangeKeyV2(sessionBaseKey: Uint8Array): Uint8Array {
-  return sessionBaseKey.slice();
+  return Uint8Array.from(sessionBaseKey); // a copy even of a Buffer (whose slice() is a view): callers zero both
 }
 
 /** [MS-NLMP] 3.1.5.1.2: EncryptedRandomSessionKey = RC4K(KeyExchangeKey, ExportedSessionKey) (and back). */
@@ -376,12 +378,12 @@ export function decodeNtlmAuthenticate(bytes: Uint8Array): DecodedNtlmAuthentica
   const [lmF, ntF, domF, userF, wsF, keyF] = fields as [typeof fields[0], typeof fields[0], typeof fields[0], typeof fields[0], typeof fields[0], typeof fields[0]];
   const slice = (f: typeof lmF): Reader => r.slice(f.offset, f.len, f.name);
 
-  const lmChallengeResponse = slice(lmF).rest().slice();
-  const ntChallengeResponse = slice(ntF).rest().slice();
+  const lmChallengeResponse = slice(lmF).copyRest(lmF.name);
+  const ntChallengeResponse = slice(ntF).copyRest(ntF.name);
   const domainName = readText(slice(domF), unicode, 'DomainName');
   const userName = readText(slice(userF), unicode, 'UserName');
   const workstation = readText(slice(wsF), unicode, 'Workstation');
-  const encryptedRandomSessionKey = slice(keyF).rest().slice();
+  const encryptedRandomSessionKey = slice(keyF).copyRest(keyF.name);
   if (encryptedRandomSessionKey.length !== 0 && encryptedRandomSessionKey.length !== 16) {
     r.fail(`EncryptedRandomSessionKey of ${encryptedRandomSessionKey.length} bytes, expected 0 or 16`, keyF.at);
   }
@@ -402,7 +404,7 @@ export function decodeNtlmAuthenticate(bytes: Uint8Array): DecodedNtlmAuthentica
     if (f.len > 0 && f.offset < headerEnd) r.fail(`${f.name} at offset ${f.offset} overlaps the ${headerEnd}-byte header`, f.at);
   }
   let mic: Uint8Array | null = null;
-  if (micPresent) mic = r.slice(AUTHENTICATE_MIC_OFFSET, 16, 'MIC').rest().slice();
+  if (micPresent) mic = r.slice(AUTHENTICATE_MIC_OFFSET, 16, 'MIC').copyRest('MIC');
   return { flags, lmChallengeResponse, ntChallengeResponse, domainName, userName, workstation, encryptedRandomSessionKey, version, mic, ntlmV2 };
 }
 
@@ -413,7 +415,8 @@ export function decodeNtlmAuthenticate(bytes: Uint8Array): DecodedNtlmAuthentica
  */
 export function computeMic(exportedSessionKey: Uint8Array, negotiate: Uint8Array, challenge: Uint8Array, authenticate: Uint8Array): Uint8Array {
   if (authenticate.length < AUTHENTICATE_MIC_OFFSET + 16) throw new RangeError('AUTHENTICATE_MESSAGE too short for a MIC');
-  const zeroed = authenticate.slice();
+  // Uint8Array.from, not slice(): on a Buffer slice() is a view, and the fill would zero the caller's MIC.
+  const zeroed = Uint8Array.from(authenticate);
   zeroed.fill(0, AUTHENTICATE_MIC_OFFSET, AUTHENTICATE_MIC_OFFSET + 16);
   return hmacMd5(exportedSessionKey, negotiate, challenge, zeroed);
 }
@@ -458,9 +461,9 @@ export function clientAvPairs(serverPairs: readonly AvPair[], channelBindings: U
   const serverFlags = serverPairs.find((p) => p.id === MSV_AV_FLAGS);
   const flags = ((serverFlags ? new Reader(serverFlags.value, 'ntlm').u32le('MsvAvFlags') : 0) | MSV_AV_FLAG_MIC_PRESENT) >>> 0;
   const replaced = new Set([MSV_AV_FLAGS, MSV_AV_CHANNEL_BINDINGS, MSV_AV_TARGET_NAME]);
-  const out: AvPair[] = serverPairs.filter((p) => !replaced.has(p.id)).map((p) => ({ id: p.id, value: p.value.slice() }));
+  const out: AvPair[] = serverPairs.filter((p) => !replaced.has(p.id)).map((p) => ({ id: p.id, value: Uint8Array.from(p.value) }));
   out.push({ id: MSV_AV_FLAGS, value: new Writer().u32le(flags, 'MsvAvFlags').finish() });
-  out.push({ id: MSV_AV_CHANNEL_BINDINGS, value: channelBindings.slice() });
+  out.push({ id: MSV_AV_CHANNEL_BINDINGS, value: Uint8Array.from(channelBindings) });
   if (targetName !== null) out.push(avString(MSV_AV_TARGET_NAME, targetName));
   return out;
 }
@@ -511,7 +514,7 @@ export function buildClientAuthenticate(input: ClientAuthenticateInput): ClientA
   let encryptedRandomSessionKey: Uint8Array;
   if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
     if (input.randomSessionKey.length !== 16) throw new RangeError('RandomSessionKey must be 16 bytes');
-    exportedSessionKey = input.randomSessionKey.slice();
+    exportedSessionKey = Uint8Array.from(input.randomSessionKey); // a copy: the caller zeroes its RandomSessionKey
     encryptedRandomSessionKey = rc4SessionKey(kxKey, exportedSessionKey);
     kxKey.fill(0);
   } else {

@@ -264,14 +264,15 @@ export interface AvPair {
   value: Uint8Array;
 }
 
-function readAvPairs(r: Reader): AvPair[] {
+/** Reads an AV_PAIR list filling all of `r` (through MsvAvEOL); errors carry r's absolute offsets. */
+export function readAvPairs(r: Reader): AvPair[] {
   const pairs: AvPair[] = [];
   for (;;) {
     const at = r.offset;
     if (r.remaining === 0) r.fail('AV_PAIR list ends without MsvAvEOL');
     const id = r.u16le('AvId');
     const len = r.u16le('AvLen');
-    const value = r.sub(len, `${AV_ID_NAMES[id] ?? `AvId ${id}`} value`);
+    const value = r.copy(len, `${AV_ID_NAMES[id] ?? `AvId ${id}`} value`);
     if (id === MSV_AV_EOL) {
       if (len !== 0) r.fail(`MsvAvEOL with AvLen ${len}, expected 0`, at);
       r.end('MsvAvEOL');
@@ -281,7 +282,7 @@ function readAvPairs(r: Reader): AvPair[] {
     if (AV_STRING_IDS.has(id) && len % 2 !== 0) r.fail(`${AV_ID_NAMES[id]}: odd AvLen ${len} for a UTF-16 string`, at);
     if (id === MSV_AV_FLAGS && len !== 4) r.fail(`MsvAvFlags: AvLen ${len}, expected 4`, at);
     if (id === MSV_AV_TIMESTAMP && len !== 8) r.fail(`MsvAvTimestamp: AvLen ${len}, expected 8`, at);
-    pairs.push({ id, value: value.rest().slice() });
+    pairs.push({ id, value });
   }
 }
 
@@ -368,7 +369,7 @@ export function decodeNtlmChallenge(bytes: Uint8Array): NtlmChallenge {
   if (type !== NTLM_CHALLENGE_MESSAGE) r.fail(`MessageType ${type}, expected ${NTLM_CHALLENGE_MESSAGE} (CHALLENGE)`, typeAt);
   const targetNameFields = readFields(r, 'TargetName');
   const flags = r.u32le('NegotiateFlags');
-  const serverChallenge = r.bytes(8, 'ServerChallenge').slice();
+  const serverChallenge = r.copy(8, 'ServerChallenge');
   r.skip(8, 'Reserved');
   const targetInfoFields = readFields(r, 'TargetInfo');
   const version = flags & NTLMSSP_NEGOTIATE_VERSION ? readVersion(r) : null;

@@ -97,7 +97,7 @@ export function readPerObjectIdentifier(r: Reader, field: string): number[] {
 /** OCTET STRING with a lower size bound: the length determinant holds (length - min) (X.691 17). */
 export function readPerOctetString(r: Reader, min: number, field: string): Uint8Array {
   const len = readPerLength(r, field) + min;
-  return r.bytes(len, field);
+  return r.copy(len, field);
 }
 
 /**

@@ -228,7 +228,7 @@ export function readServerCertificate(r: Reader): ServerCertificate {
     const sigType = r.u16le('wSignatureBlobType');
     if (sigType !== BB_RSA_SIGNATURE_BLOB) r.fail(`wSignatureBlobType 0x${sigType.toString(16)} is not BB_RSA_SIGNATURE_BLOB`, sigTypeAt);
     const sigLen = r.u16le('wSignatureBlobLen');
-    const signature = r.bytes(sigLen, 'SignatureBlob');
+    const signature = r.copy(sigLen, 'SignatureBlob');
     r.end('PROPRIETARYSERVERCERTIFICATE');
     return { type: 'proprietary', temporary, ...key, chain: [], sigAlgId, keyAlgId, signature };
   }
@@ -244,7 +244,7 @@ export function readServerCertificate(r: Reader): ServerCertificate {
       const len = r.u32le('cbCert');
       total += len;
       if (total > MAX_CERT_CHAIN_BYTES) r.fail(`certificate chain exceeds ${MAX_CERT_CHAIN_BYTES} bytes`, lenAt);
-      chain.push(r.bytes(len, 'abCert'));
+      chain.push(r.copy(len, 'abCert'));
     }
     // What is left is the Padding field (8 + 4 * NumCertBlobs bytes by the spec; not checked).
     r.rest();
@@ -403,7 +403,7 @@ export function decodeConnectResponse(mcsBytes: Uint8Array): ConnectResponse {
   const ccr = readConferenceCreateResponse(userData);
   const { nodeId, tag, result, resultName } = ccr.response;
   out.gcc = { nodeId, tag, result, resultName };
-  const blocks = readServerUserData(ccr.userData);
+  const { userData: blocks, serverCertificate } = readServerUserData(ccr.userData);
   out.otherBlocks = blocks.otherBlocks;
   if (blocks.core) {
     const c = blocks.core;
@@ -419,11 +419,8 @@ export function decodeConnectResponse(mcsBytes: Uint8Array): ConnectResponse {
   if (blocks.security) {
     const s = blocks.security;
     let certificate: ServerCertificate | null = null;
-    if (s.serverCertificate && s.serverCertificate.length > 0) {
-      // The certificate is a view into mcsBytes (readers hand out subarrays), so its absolute offset is known.
-      const base = s.serverCertificate.buffer === mcsBytes.buffer ? s.serverCertificate.byteOffset - mcsBytes.byteOffset : 0;
-      certificate = readServerCertificate(new Reader(s.serverCertificate, 'rdp_security', base));
-    }
+    // The reader keeps absolute offsets: a broken certificate's error points at its byte in mcsBytes.
+    if (serverCertificate !== null && serverCertificate.length > 0) certificate = readServerCertificate(serverCertificate);
     out.serverSecurity = {
       encryptionMethod: s.encryptionMethod,
       encryptionMethodName: encryptionMethodName(s.encryptionMethod),

@@ -92,12 +92,29 @@ export class Reader {
     return (hi << 32n) | lo;
   }
 
-  /** A copy-free view of the next n bytes. */
+  /**
+   * A copy-free view of the next n bytes, for reading them here (a string, a nested structure). It aliases the
+   * caller's buffer: a decoded value never holds one (use copy()).
+   */
   bytes(n: number, field: string): Uint8Array {
     this.need(n, field);
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
+  }
+
+  /**
+   * The next n bytes as a plain Uint8Array of their own: what a decoded byte field holds. A view would alias the
+   * caller's buffer (a Node Buffer's slice() is a view too), so a caller reusing or zeroing its buffer would
+   * change the decoded value, and a decoder writing into a value would write into the caller's bytes.
+   */
+  copy(n: number, field: string): Uint8Array {
+    return new Uint8Array(this.bytes(n, field));
+  }
+
+  /** Everything left, consumed, as a copy (see copy()). */
+  copyRest(field = 'rest'): Uint8Array {
+    return this.copy(this.remaining, field);
   }
 
   skip(n: number, field: string): void {
@@ -111,7 +128,7 @@ export class Reader {
     return new Reader(this.bytes(n, field), layer, start);
   }
 
-  /** Everything left, consumed. */
+  /** Everything left, consumed, as a view (see bytes()). */
   rest(): Uint8Array {
     return this.bytes(this.remaining, 'rest');
   }

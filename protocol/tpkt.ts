@@ -33,7 +33,7 @@ export function tpktFrameLength(buf: Uint8Array): number | null {
   return length;
 }
 
-/** Decodes one whole TPKT packet (exactly, no trailing bytes) and returns its payload. */
+/** Decodes one whole TPKT packet (exactly, no trailing bytes) and returns (a copy of) its payload. */
 export function decodeTpkt(buf: Uint8Array): Uint8Array {
   const r = new Reader(buf, 'tpkt');
   const version = r.u8('version');
@@ -42,5 +42,5 @@ export function decodeTpkt(buf: Uint8Array): Uint8Array {
   const length = r.u16be('length');
   if (length < TPKT_HEADER_LENGTH) r.fail(`TPKT length ${length} is shorter than its own 4-byte header`, 2);
   if (length !== buf.length) r.fail(`TPKT length field says ${length} bytes, packet has ${buf.length}`, 2);
-  return r.rest();
+  return r.copyRest('TPKT payload');
 }

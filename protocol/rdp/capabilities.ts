@@ -179,7 +179,7 @@ function readCapabilitySets(r: Reader, count: number): CapabilitySet[] {
     const name = nameOf(CAPSET_NAMES, type, 4);
     if (length < CAPSET_HEADER_LENGTH) r.fail(`${name} lengthCapability ${length} is below its 4-byte header`, at + 2);
     if (length - CAPSET_HEADER_LENGTH > r.remaining) r.fail(`${name} lengthCapability ${length} runs past the ${r.remaining + 4} bytes left`, at + 2);
-    sets.push({ type, name, data: r.bytes(length - CAPSET_HEADER_LENGTH, name) });
+    sets.push({ type, name, data: r.copy(length - CAPSET_HEADER_LENGTH, name) });
   }
   return sets;
 }

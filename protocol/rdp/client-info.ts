@@ -241,7 +241,7 @@ export function readClientExtendedInfo(r: Reader): ClientExtendedInfo {
     clientAddressFamily: r.u16le('clientAddressFamily'),
     clientAddress: readUtf16WithTerminator(r, 'clientAddress', CLIENT_ADDRESS_MAX_BYTES),
     clientDir: readUtf16WithTerminator(r, 'clientDir', CLIENT_DIR_MAX_BYTES),
-    clientTimeZone: r.bytes(TIME_ZONE_INFORMATION_LENGTH, 'clientTimeZone'),
+    clientTimeZone: r.copy(TIME_ZONE_INFORMATION_LENGTH, 'clientTimeZone'),
     clientSessionId: r.u32le('clientSessionId'),
   };
   if (r.remaining === 0) return x;

@@ -299,7 +299,7 @@ export function readDeactivateAll(r: Reader): DeactivateAll {
   if (r.remaining === 0) return { shareId: 0, sourceDescriptor: new Uint8Array(0) };
   const shareId = r.u32le('shareID');
   const len = r.u16le('lengthSourceDescriptor');
-  const sourceDescriptor = r.bytes(len, 'sourceDescriptor');
+  const sourceDescriptor = r.copy(len, 'sourceDescriptor');
   r.end('TS_DEACTIVATE_ALL_PDU');
   return { shareId, sourceDescriptor };
 }

@@ -89,33 +89,43 @@ function readHeader(r: Reader): { type: number; version: number; length: number 
  */
 export function recordFrameLength(buf: Uint8Array): number | null {
   if (buf.length < TLS_RECORD_HEADER_LENGTH) {
-    // Reject early what can already be told from the first bytes, so a non-TLS peer is not waited on.
-    if (buf.length >= 1 && CONTENT_TYPE_NAMES[buf[0]!] === undefined) {
-      throw new DecodeError('tls', 0, `not a TLS record: content type 0x${buf[0]!.toString(16).padStart(2, '0')}`);
-    }
-    if (buf.length >= 2 && buf[1] !== 0x03) throw new DecodeError('tls', 1, `not a TLS record: major version 0x${buf[1]!.toString(16).padStart(2, '0')}`);
+    rejectPartialHeader(buf, 0);
     return null;
   }
   const { length } = readHeader(new Reader(buf.subarray(0, TLS_RECORD_HEADER_LENGTH), 'tls'));
   return TLS_RECORD_HEADER_LENGTH + length;
 }
 
-/** Every whole record at the start of buf, and the bytes of an incomplete last one (`rest`, maybe empty). */
+/**
+ * Rejects the first bytes of a record header that is not all there yet when what is there already cannot be
+ * TLS, so a non-TLS peer is not waited on. `base` is the absolute offset of partial[0], for the error.
+ */
+function rejectPartialHeader(partial: Uint8Array, base: number): void {
+  if (partial.length >= 1 && CONTENT_TYPE_NAMES[partial[0]!] === undefined) {
+    throw new DecodeError('tls', base, `not a TLS record: content type 0x${partial[0]!.toString(16).padStart(2, '0')}`);
+  }
+  if (partial.length >= 2 && partial[1] !== 0x03) throw new DecodeError('tls', base + 1, `not a TLS record: major version 0x${partial[1]!.toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Every whole record at the start of buf, and (a copy of) the bytes of an incomplete last one (`rest`, maybe
+ * empty). Error offsets count from `base`, the absolute offset of buf[0].
+ */
 export function decodeRecords(buf: Uint8Array, base = 0): { records: TlsRecord[]; rest: Uint8Array } {
   const r = new Reader(buf, 'tls', base);
   const records: TlsRecord[] = [];
   while (r.remaining > 0) {
     const start = r.position;
     if (r.remaining < TLS_RECORD_HEADER_LENGTH) {
-      recordFrameLength(buf.subarray(start)); // throws if what is there already cannot be TLS
+      rejectPartialHeader(buf.subarray(start), r.offset); // throws if what is there already cannot be TLS
       break;
     }
     const offset = r.offset;
     const { type, version, length } = readHeader(r);
-    if (r.remaining < length) return { records, rest: buf.subarray(start) };
-    records.push({ type, version, fragment: Uint8Array.from(r.bytes(length, 'record fragment')), offset });
+    if (r.remaining < length) return { records, rest: Uint8Array.from(buf.subarray(start)) };
+    records.push({ type, version, fragment: r.copy(length, 'record fragment'), offset });
   }
-  return { records, rest: buf.subarray(r.position) };
+  return { records, rest: Uint8Array.from(buf.subarray(r.position)) };
 }
 
 /** Exactly one whole record, nothing after it. */

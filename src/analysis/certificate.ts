@@ -124,10 +124,33 @@ function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string
   // GeneralizedTime (YYYYMMDDHHMMSSZ) in DER. Libraries turn corrupted digits into odd dates instead of failing.
   for (const t of seq(fields[hasVersion ? 4 : 3]).valueBlock.value) {
     const text = Buffer.from((t as Asn1js.UTCTime).valueBlock.valueHexView ?? []).toString('latin1');
-    const ok = t instanceof asn1js.GeneralizedTime ? /^\d{14}Z$/.test(text) : t instanceof asn1js.UTCTime && /^\d{12}Z$/.test(text);
-    if (!ok) throw new Error(`invalid validity time "${text.replace(/[^\x20-\x7e]/g, '.')}"`);
+    const kind = t instanceof asn1js.GeneralizedTime ? 'GeneralizedTime' : t instanceof asn1js.UTCTime ? 'UTCTime' : null;
+    const problem = kind === null ? 'not a UTCTime or GeneralizedTime' : validityTimeProblem(kind, text);
+    if (problem !== null) throw new Error(`invalid validity time "${text.replace(/[^\x20-\x7e]/g, '.')}": ${problem}`);
   }
   return { sigOid, keyOid };
+}
+
+/**
+ * Why a validity time is not one RFC 5280 allows, or null. 4.1.2.5.1: UTCTime is YYMMDDHHMMSSZ (YY >= 50 is 19YY,
+ * else 20YY); 4.1.2.5.2: GeneralizedTime is YYYYMMDDHHMMSSZ, no fractional seconds. Both name a real calendar
+ * time: month 01-12, a day the month has (February 29 in leap years only), hour 00-23, minute and second 00-59
+ * (a leap second cannot be told from a typo here, and Date cannot hold one). Digits alone are not enough: the
+ * X.509 library turns 201332000000Z (month 13, day 32) into 2021-02-01.
+ */
+export function validityTimeProblem(kind: 'UTCTime' | 'GeneralizedTime', text: string): string | null {
+  const m = (kind === 'UTCTime' ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/).exec(text);
+  if (!m) return kind === 'UTCTime' ? 'not YYMMDDHHMMSSZ' : 'not YYYYMMDDHHMMSSZ';
+  const [yy, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const year = kind === 'UTCTime' ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
+  if (month < 1 || month > 12) return `month ${month}`;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day < 1 || day > days) return `day ${day} of month ${month} in ${year}`;
+  if (hour > 23) return `hour ${hour}`;
+  if (minute > 59) return `minute ${minute}`;
+  if (second > 59) return `second ${second}`;
+  return null;
 }
 
 function fingerprint(alg: 'sha1' | 'sha256', der: Uint8Array): string {

@@ -86,3 +86,54 @@ describe('validity dates', () => {
     await expect(analyzeCertificate(bad, 1, NOW)).rejects.toBeInstanceOf(DecodeError);
   });
 });
+
+describe('validity times are calendar times (RFC 5280 4.1.2.5.1, 4.1.2.5.2)', () => {
+  // rsa2048-ca-signed-expired.pem with its notBefore (UTCTime '200101000000Z') replaced. The signature no longer
+  // matches, which analyzeCertificate does not check for a CA-signed certificate; a GeneralizedTime is 2 bytes
+  // longer, so the three enclosing lengths (Certificate, TBSCertificate, Validity; all fixed-width) grow with it.
+  const withNotBefore = (tag: 0x17 | 0x18, text: string): Uint8Array => {
+    const good = Buffer.from(der('rsa2048-ca-signed-expired.pem'));
+    const at = good.indexOf(Buffer.from('170d3230303130313030303030305a', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    const time = Buffer.from([tag, text.length, ...Buffer.from(text, 'latin1')]);
+    const out = Buffer.concat([good.subarray(0, at), time, good.subarray(at + 15)]);
+    const grow = time.length - 15;
+    expect([out[0], out[1], out[4], out[5], out[at - 2]]).toEqual([0x30, 0x82, 0x30, 0x82, 0x30]);
+    out.writeUInt16BE(out.readUInt16BE(2) + grow, 2);
+    out.writeUInt16BE(out.readUInt16BE(6) + grow, 6);
+    out[at - 1] = out[at - 1]! + grow;
+    return new Uint8Array(out);
+  };
+  const rejects = async (tag: 0x17 | 0x18, text: string, why: string): Promise<void> => {
+    const e = await analyzeCertificate(withNotBefore(tag, text), 1, NOW).then(
+      (v) => v,
+      (err: unknown) => err,
+    );
+    expect(e, text).toBeInstanceOf(DecodeError);
+    expect((e as DecodeError).reason, text).toBe(`not a parseable X.509 certificate: invalid validity time "${text}": ${why}`);
+  };
+
+  it('valid times, including February 29 of a leap year and both UTCTime centuries, are read', async () => {
+    expect((await analyzeCertificate(withNotBefore(0x17, '240229235959Z'), 1, NOW)).not_before).toBe('2024-02-29T23:59:59.000Z');
+    expect((await analyzeCertificate(withNotBefore(0x17, '991231000000Z'), 1, NOW)).not_before).toBe('1999-12-31T00:00:00.000Z');
+    expect((await analyzeCertificate(withNotBefore(0x18, '20000229120000Z'), 1, NOW)).not_before).toBe('2000-02-29T12:00:00.000Z');
+  });
+
+  it('the fuzzed 201332000000Z (month 13, day 32) is not parseable, not 2021-02-01', async () => {
+    await rejects(0x17, '201332000000Z', 'month 13');
+  });
+
+  it('every field out of its range is refused, in UTCTime and GeneralizedTime', async () => {
+    await rejects(0x17, '200001000000Z', 'month 0');
+    await rejects(0x17, '200100000000Z', 'day 0 of month 1 in 2020');
+    await rejects(0x17, '200132000000Z', 'day 32 of month 1 in 2020');
+    await rejects(0x17, '210229000000Z', 'day 29 of month 2 in 2021');
+    await rejects(0x17, '200431000000Z', 'day 31 of month 4 in 2020');
+    await rejects(0x17, '200101240000Z', 'hour 24');
+    await rejects(0x17, '200101006000Z', 'minute 60');
+    await rejects(0x17, '200101000060Z', 'second 60');
+    await rejects(0x18, '21000229000000Z', 'day 29 of month 2 in 2100');
+    await rejects(0x18, '20201301000000Z', 'month 13');
+    await rejects(0x18, '20200101000000.5Z', 'not YYYYMMDDHHMMSSZ');
+  });
+});

@@ -16,6 +16,7 @@ import {
   encodeDataTpdu,
 } from '../../protocol/x224.js';
 import {
+  CORRELATION_INFO_PRESENT,
   decodeNegotiationAnswer,
   decodeRdpNegReq,
   encodeRdpNegFailure,
@@ -171,23 +172,24 @@ describe('fuzz: X.224', () => {
   fuzz('decodeConnectionAnswer + decodeNegotiationAnswer', decodeCcNegotiation, [mutated(ccs)]);
   fuzz('decodeDataTpdu', decodeDataTpdu, [randomBytes([], 8), randomBytes([2, 0xf0]), mutated([fromHex('02 f0 80 7f 66 00')])]);
 
-  const cookie = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-  const negotiation = fc.oneof(
-    fc.constant(new Uint8Array(0)),
-    fc.record({ flags: fc.integer({ min: 0, max: 255 }), requestedProtocols: fc.nat({ max: 0xffffffff }) }).map(encodeRdpNegReq),
-    fc.uint8Array({ maxLength: 40 }),
+  const line = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+  // A routingToken is any line but one that would read as the cookie (and it cannot be empty: that is no token).
+  const routingToken = line.filter((t) => t.length > 0 && !t.startsWith('Cookie: mstshash='));
+  const negReq = fc.oneof(
+    fc.record({ flags: fc.integer({ min: 0, max: 255 }).map((f) => f & ~CORRELATION_INFO_PRESENT), requestedProtocols: fc.nat({ max: 0xffffffff }) }),
+    fc.record({
+      flags: fc.integer({ min: 0, max: 255 }).map((f) => f | CORRELATION_INFO_PRESENT),
+      requestedProtocols: fc.nat({ max: 0xffffffff }),
+      correlationId: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    }),
   );
 
-  it('round-trip: Connection Request (cookie, negotiation); every strict prefix fails', () => {
+  it('round-trip: Connection Request (routingToken or cookie, RDP_NEG_REQ with or without correlation info); every strict prefix fails', () => {
     fc.assert(
-      fc.property(fc.option(cookie), negotiation, (c, neg) => {
-        // Without a cookie, negotiation bytes that themselves spell the cookie prefix are ambiguous by design.
-        fc.pre(c !== null || !Buffer.from(neg).toString('latin1').startsWith('Cookie: mstshash='));
-        const req = { cookie: c, negotiation: neg };
-        const tpdu = encodeConnectionRequest(req);
-        const back = decodeConnectionRequest(tpdu);
-        expect(back.cookie).toBe(c);
-        expect(toHex(back.negotiation)).toBe(toHex(neg));
+      fc.property(fc.oneof(fc.record({ routingToken, cookie: fc.constant(null) }), fc.record({ routingToken: fc.constant(null), cookie: fc.option(line) })), fc.option(negReq), (head, neg) => {
+        const negotiation = neg === null ? new Uint8Array(0) : encodeRdpNegReq(neg);
+        const tpdu = encodeConnectionRequest({ ...head, negotiation });
+        expect(decodeConnectionRequest(tpdu)).toEqual({ ...head, negotiation, negReq: neg });
         expectPrefixesFail('decodeConnectionRequest', decodeConnectionRequest, tpdu);
       }),
       { numRuns: RUNS },
@@ -214,16 +216,22 @@ describe('fuzz: negotiation', () => {
     .map((p) => p.subarray(11))
     .filter((n) => n.length > 0);
   fuzz('decodeNegotiationAnswer', decodeNegotiationAnswer, [randomBytes([], 12), randomBytes([2, 0, 8, 0], 6), randomBytes([3, 0, 8, 0], 6), mutated(negs)]);
-  fuzz('decodeRdpNegReq', decodeRdpNegReq, [randomBytes([], 12), randomBytes([1, 0, 8, 0], 6), mutated([encodeRdpNegReq({ flags: 0, requestedProtocols: 0x0b })])]);
+  fuzz('decodeRdpNegReq', decodeRdpNegReq, [
+    randomBytes([], 12),
+    randomBytes([1, 0, 8, 0], 6),
+    randomBytes([1, CORRELATION_INFO_PRESENT, 8, 0, 0x0b, 0, 0, 0, 6, 0, 0x24, 0], 36),
+    mutated([encodeRdpNegReq({ flags: 0, requestedProtocols: 0x0b }), encodeRdpNegReq({ flags: CORRELATION_INFO_PRESENT, requestedProtocols: 0x0b, correlationId: new Uint8Array(16).fill(0x11) })]),
+  ]);
 
   const u8 = fc.integer({ min: 0, max: 255 });
   const u32 = fc.nat({ max: 0xffffffff });
 
-  it('round-trip: RDP_NEG_REQ, RDP_NEG_RSP, RDP_NEG_FAILURE; every strict prefix fails (except empty: no negotiation)', () => {
+  it('round-trip: RDP_NEG_REQ (with its correlation info when flagged), RDP_NEG_RSP, RDP_NEG_FAILURE; every strict prefix fails (except empty: no negotiation)', () => {
     fc.assert(
-      fc.property(u8, u32, (flags, v) => {
-        const req = encodeRdpNegReq({ flags, requestedProtocols: v });
-        expect(decodeRdpNegReq(req)).toEqual({ flags, requestedProtocols: v });
+      fc.property(u8, u32, fc.uint8Array({ minLength: 16, maxLength: 16 }), (flags, v, id) => {
+        const reqValue = flags & CORRELATION_INFO_PRESENT ? { flags, requestedProtocols: v, correlationId: id } : { flags, requestedProtocols: v };
+        const req = encodeRdpNegReq(reqValue);
+        expect(decodeRdpNegReq(req)).toEqual(reqValue);
         expectPrefixesFail('decodeRdpNegReq', decodeRdpNegReq, req);
         const rsp = encodeRdpNegRsp({ flags, selectedProtocol: v });
         expect(decodeNegotiationAnswer(rsp)).toEqual({ type: 'response', flags, selectedProtocol: v });

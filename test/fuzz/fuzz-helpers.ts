@@ -14,9 +14,10 @@ export const CORPUS = new URL('./corpus/', import.meta.url);
 
 /**
  * What a regression input must give, beyond "a value or DecodeError": a `# expect: value` or
- * `# expect: DecodeError` (optionally `# expect: DecodeError "words the reason contains"`) comment line.
+ * `# expect: DecodeError` comment line, optionally with the offset the error must point at and words its reason
+ * contains: `# expect: DecodeError at 7 "not a TLS record"`.
  */
-export type Expectation = { kind: 'value' } | { kind: 'DecodeError'; reason: string | null };
+export type Expectation = { kind: 'value' } | { kind: 'DecodeError'; offset: number | null; reason: string | null };
 
 export interface Entry {
   name: string;
@@ -26,7 +27,7 @@ export interface Entry {
 }
 
 const EXPECT_LINE = /^#\s*expect:\s*(.*?)\s*$/;
-const EXPECTATION = /^(value|DecodeError)(?:\s+"([^"]+)")?$/;
+const EXPECTATION = /^(value|DecodeError)(?:\s+at\s+(\d+))?(?:\s+"([^"]+)")?$/;
 
 function parseExpectation(text: string, where: string): Expectation | null {
   const lines = text.split('\n').flatMap((l) => {
@@ -36,8 +37,10 @@ function parseExpectation(text: string, where: string): Expectation | null {
   if (lines.length === 0) return null;
   if (lines.length > 1) throw new Error(`${where}: more than one "# expect:" line`);
   const m = EXPECTATION.exec(lines[0]!);
-  if (!m) throw new Error(`${where}: "# expect: ${lines[0]}" is neither "value" nor "DecodeError" (optionally followed by "reason words")`);
-  return m[1] === 'value' ? { kind: 'value' } : { kind: 'DecodeError', reason: m[2] ?? null };
+  if (!m || (m[1] === 'value' && (m[2] !== undefined || m[3] !== undefined))) {
+    throw new Error(`${where}: "# expect: ${lines[0]}" is neither "value" nor "DecodeError" (optionally followed by "at <offset>" and "reason words")`);
+  }
+  return m[1] === 'value' ? { kind: 'value' } : { kind: 'DecodeError', offset: m[2] === undefined ? null : Number(m[2]), reason: m[3] ?? null };
 }
 
 /** Every corpus/<kind>/<dir>/*.hex file: first line is a `#` comment saying what the input is. [] if no such directory. */
@@ -96,6 +99,48 @@ export async function settleOrDecodeError<T>(name: string, decode: (b: Uint8Arra
   } catch (e) {
     return onlyDecodeError(name, e, input);
   }
+}
+
+/** The bytes as a Node Buffer over an ArrayBuffer of their own (not Buffer's shared pool), the way a socket hands them over. */
+export function asBuffer(b: Uint8Array): Buffer {
+  const ab = new ArrayBuffer(b.length);
+  new Uint8Array(ab).set(b);
+  return Buffer.from(ab);
+}
+
+/** The first path in `value` (depth first) at which a typed array shares `input`'s memory, or null. */
+export function viewOf(input: Uint8Array, value: unknown, path = 'result', seen = new Set<object>()): string | null {
+  if (ArrayBuffer.isView(value)) return value.buffer === input.buffer ? path : null;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return null;
+  seen.add(value);
+  const entries: [string, unknown][] = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v]) : Object.entries(value);
+  for (const [k, v] of entries) {
+    const found = viewOf(input, v, `${path}.${k}`, seen);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * The decoder run on the input as a Node Buffer (whose slice() is a view): the value, or the DecodeError, may not
+ * hold a view of that Buffer (a decoded byte field must be a copy), and the Buffer must be as it was (nothing
+ * writes into a caller's bytes). Fails naming the input otherwise.
+ */
+export async function expectCopiesFromBuffer<T>(name: string, decode: (b: Uint8Array) => T | Promise<T>, input: Uint8Array): Promise<void> {
+  const buf = asBuffer(input);
+  const out = await settleOrDecodeError(name, decode, buf);
+  const path = out instanceof DecodeError ? null : viewOf(buf, out);
+  if (path !== null) throw new Error(`${name}: ${path} is a view of the input Buffer, not a copy, on input ${toHex(input)}`);
+  if (!buf.equals(input)) throw new Error(`${name} wrote into its input Buffer: ${toHex(input)} became ${toHex(buf)}`);
+}
+
+/** expectCopiesFromBuffer for a decoder known to be synchronous (inside fast-check's synchronous properties). */
+export function expectCopiesFromBufferSync<T>(name: string, decode: (b: Uint8Array) => T, input: Uint8Array): void {
+  const buf = asBuffer(input);
+  const out = decodeOrDecodeError(name, decode, buf);
+  const path = out instanceof DecodeError ? null : viewOf(buf, out);
+  if (path !== null) throw new Error(`${name}: ${path} is a view of the input Buffer, not a copy, on input ${toHex(input)}`);
+  if (!buf.equals(input)) throw new Error(`${name} wrote into its input Buffer: ${toHex(input)} became ${toHex(buf)}`);
 }
 
 /** Returns a DecodeError whose offset points into the input; throws, naming the input, for anything else. */
@@ -183,10 +228,19 @@ export const mutated = (seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> 
 export const randomBytes = (prefix: readonly number[] = [], maxLength = 64): fc.Arbitrary<Uint8Array> =>
   fc.uint8Array({ maxLength }).map((b) => Uint8Array.from([...prefix, ...b]));
 
-/** Property: the decoder returns or throws DecodeError, for random bytes and for mutated seeds. */
+/**
+ * Property: the decoder returns or throws DecodeError, for random bytes and for mutated seeds; and given the same
+ * bytes in a Node Buffer, its value holds no view of that Buffer and the Buffer is left as it was.
+ */
 export function fuzz<T>(name: string, decode: (b: Uint8Array) => T, arbs: fc.Arbitrary<Uint8Array>[]): void {
-  it(`${name}: only a value or DecodeError`, () => {
-    fc.assert(fc.property(fc.oneof(...arbs), (b) => void decodeOrDecodeError(name, decode, b)), { numRuns: RUNS });
+  it(`${name}: only a value or DecodeError, holding copies`, () => {
+    fc.assert(
+      fc.property(fc.oneof(...arbs), (b) => {
+        decodeOrDecodeError(name, decode, b);
+        expectCopiesFromBufferSync(name, decode, b);
+      }),
+      { numRuns: RUNS },
+    );
   });
 }
 
@@ -201,7 +255,8 @@ export function expectPrefixesFail(name: string, decode: (b: Uint8Array) => unkn
 
 /**
  * Replays corpus/regressions/<dir>: each kept input is its own named test, which fails on anything but a value or
- * a DecodeError, and on a result other than its `# expect:` line says. A missing or empty directory, or a file
+ * a DecodeError, on a result other than its `# expect:` line says, and when the value decoded from the input in a
+ * Node Buffer holds a view of that Buffer (expectCopiesFromBuffer). A missing or empty directory, or a file
  * that does not parse, is a failing test named after the directory: a typo or a deleted folder cannot silently
  * turn the replay off. framing.test.ts checks the other direction (every directory on disk is replayed).
  */
@@ -219,6 +274,7 @@ export function regressions<T>(dir: string, decode: (b: Uint8Array) => T | Promi
   for (const e of entries) {
     it(`regression ${dir}/${e.name}: ${e.comment}`, async () => {
       const r = await settleOrDecodeError(`${dir}/${e.name}`, decode, e.bytes);
+      await expectCopiesFromBuffer(`${dir}/${e.name}`, decode, e.bytes);
       if (e.expect === null) return;
       if (e.expect.kind === 'value' && r instanceof DecodeError) {
         throw new Error(`${dir}/${e.name}: expected a value, got ${r.message}`);
@@ -227,6 +283,9 @@ export function regressions<T>(dir: string, decode: (b: Uint8Array) => T | Promi
         if (!(r instanceof DecodeError)) throw new Error(`${dir}/${e.name}: expected a DecodeError, got a value`);
         if (e.expect.reason !== null && !r.reason.includes(e.expect.reason)) {
           throw new Error(`${dir}/${e.name}: expected a DecodeError whose reason contains "${e.expect.reason}", got ${r.message}`);
+        }
+        if (e.expect.offset !== null && r.offset !== e.expect.offset) {
+          throw new Error(`${dir}/${e.name}: expected a DecodeError at offset ${e.expect.offset}, got ${r.message}`);
         }
       }
     });

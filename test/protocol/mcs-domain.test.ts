@@ -18,6 +18,8 @@ import { decodeTpkt, encodeTpkt } from '../../protocol/tpkt.js';
 import { decodeDataTpdu, encodeDataTpdu } from '../../protocol/x224.js';
 import { fromHex, toHex } from '../../protocol/writer.js';
 import { decodeError, everyStrictPrefixFails } from '../helpers/codec-asserts.js';
+import { LogonSequence } from '../../protocol/rdp/logon-sequence.js';
+import { PROTOCOL_SSL } from '../../protocol/negotiation.js';
 
 // Golden vectors: [MS-RDPBCGR] section 4.1 annotated connection (TPKT + X.224 Data + the PER DomainMCSPDU).
 const ERECT_DOMAIN = fromHex(`
@@ -161,5 +163,43 @@ describe('MCS Result spread over two octets (aligned PER, T.125 annex A)', () =>
   it('other DomainMCSPDUs are named, not decoded', () => {
     expect(decodeMcsDomainPdu(fromHex('3400'))).toEqual({ kind: 'other', choice: 13, name: 'detachUserIndication' });
     expect(decodeMcsDomainPdu(fromHex('fc'))).toEqual({ kind: 'other', choice: 63, name: 'unknown(0x3f)' });
+  });
+});
+
+describe('UserId is DynamicChannelId 1001..65535 (T.125 annex A): PER sends the offset from 1001', () => {
+  it('offset 0xfc16 is the largest UserId, 65535', () => {
+    expect(decodeMcsDomainPdu(fromHex('2e 00 fc 16'))).toEqual({ kind: 'attach_user_confirm', result: 0, resultName: 'rt-successful', initiator: 0xffff });
+    expect(toHex(encodeAttachUserConfirm(0, 0xffff))).toBe('2e00fc16');
+  });
+
+  it('an offset past it is a DecodeError at the initiator in every PDU that carries one, never a UserId of 65536 and up', () => {
+    const cases: [string, string, number][] = [
+      // The fuzzed frame 03 00 00 0b 02 f0 80 2e 00 fe 03 without TPKT and X.224: initiator 1001 + 0xfe03 = 66028.
+      ['2e 00 fe 03', 'attach user confirm', 2],
+      ['2e 00 fc 17', 'attach user confirm, 65536', 2],
+      ['3e 00 ff ff 03 eb 03 eb', 'channel join confirm', 2],
+      ['38 fc 17 03 ef', 'channel join request', 1],
+      ['68 fe 03 03 eb 70 00', 'send data indication', 1],
+    ];
+    for (const [hex, what, offset] of cases) {
+      const e = decodeError(() => decodeMcsDomainPdu(fromHex(hex), 7));
+      expect([e.layer, e.offset - 7], what).toEqual(['mcs', offset]);
+      expect(e.reason, what).toMatch(/^initiator: UserId offset 0x[0-9a-f]{4} gives \d+, outside DynamicChannelId 1001\.\.65535/);
+    }
+    expect(decodeError(() => decodeMcsDomainPdu(fromHex('2e 00 fe 03'))).reason).toBe('initiator: UserId offset 0xfe03 gives 66028, outside DynamicChannelId 1001..65535 (T.125 annex A)');
+  });
+
+  it('the encoders refuse a UserId outside the range', () => {
+    expect(() => encodeAttachUserConfirm(0, 0x10000)).toThrow(RangeError);
+    expect(() => encodeChannelJoinRequest(1000, 1003)).toThrow(RangeError);
+  });
+
+  it('LogonSequence turns the out-of-range Attach User Confirm into its recorded failure instead of throwing', () => {
+    const seq = new LogonSequence({ selectedProtocol: PROTOCOL_SSL, ioChannelId: 1003, userName: 'u', domain: 'd' });
+    seq.start();
+    expect(seq.receive(fromHex('03 00 00 0b 02 f0 80 2e 00 fe 03'))).toEqual([]);
+    const p = seq.progress;
+    expect(p).toMatchObject({ reached: 'mcs_connect', userChannelId: null, stopped: 'failed', failure: { phase: 'mcs_connect' } });
+    expect(p.failure?.reason).toBe('malformed server frame: mcs: initiator: UserId offset 0xfe03 gives 66028, outside DynamicChannelId 1001..65535 (T.125 annex A) (offset 9)');
   });
 });

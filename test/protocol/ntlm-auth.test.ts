@@ -333,4 +333,20 @@ describe('AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3)', () => {
       'non-zero byte after the NTLMv2_CLIENT_CHALLENGE AV_PAIRs',
     );
   });
+
+  it('an AV_PAIR error in the temp points at the pair in the message, not in the list', () => {
+    const b = encodeNtlmAuthenticate(sample);
+    const pairAt = 72 + 12 + 8 + 16 + 24 + 16 + 28; // payload: Domain, User, Workstation, Lm; NTProofStr; temp header
+    expect(toHex(b.subarray(pairAt, pairAt + 4))).toBe('02000c00'); // MsvAvNbDomainName, AvLen 12
+    const bad = Uint8Array.from(b);
+    bad[pairAt] = 0x07; // now MsvAvTimestamp with AvLen 12: its AvLen must be 8
+    const e = decodeErrorOrRethrow(() => decodeNtlmAuthenticate(bad));
+    expect([e.reason, e.offset]).toEqual(['MsvAvTimestamp: AvLen 12, expected 8', pairAt]);
+    // decodeNtlmV2ClientChallenge on its own: offsets count from its base (0 unless given), the list's start is 28.
+    const temp = Uint8Array.from(SPEC_TEMP);
+    temp[28] = 0x07;
+    const alone = decodeErrorOrRethrow(() => decodeNtlmV2ClientChallenge(temp));
+    expect([alone.reason, alone.offset]).toEqual(['MsvAvTimestamp: AvLen 12, expected 8', 28]);
+    expect(decodeErrorOrRethrow(() => decodeNtlmV2ClientChallenge(temp, 1000)).offset).toBe(1028);
+  });
 });

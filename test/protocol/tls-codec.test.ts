@@ -49,6 +49,22 @@ describe('record layer (RFC 5246 6.2)', () => {
     expect(records).toHaveLength(1);
     expect(rest.length).toBe(6);
   });
+
+  it('decodeRecords: garbage after a whole record is reported at its own byte, counted from base', () => {
+    const garbage = fromHex('15 0303 0002 0228  ff'); // the alert, then 0xff at offset 7
+    const e = decodeError(() => decodeRecords(garbage));
+    expect([e.offset, e.reason]).toEqual([7, 'not a TLS record: content type 0xff']);
+    expect(decodeError(() => decodeRecords(garbage, 100)).offset).toBe(107);
+    const badMajor = decodeError(() => decodeRecords(fromHex('15 0303 0002 0228  16 02')));
+    expect([badMajor.offset, badMajor.reason]).toEqual([8, 'not a TLS record: major version 0x02']);
+  });
+
+  it('decodeRecords hands out copies: fragments and rest survive the caller reusing its Buffer', () => {
+    const input = Buffer.from([...ALERT, ...ALERT.subarray(0, 6)]);
+    const { records, rest } = decodeRecords(input);
+    input.fill(0xee);
+    expect([toHex(records[0]!.fragment), toHex(rest)]).toEqual(['0228', toHex(ALERT.subarray(0, 6))]);
+  });
 });
 
 describe('handshake framing across records (RFC 5246 6.2.1)', () => {

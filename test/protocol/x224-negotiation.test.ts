@@ -14,12 +14,14 @@ import {
   negRspFlagNames,
   requestedProtocolNames,
   selectedProtocolKey,
+  CORRELATION_INFO_PRESENT,
   HYBRID_REQUIRED_BY_SERVER,
   PROTOCOL_HYBRID,
   PROTOCOL_HYBRID_EX,
   PROTOCOL_SSL,
 } from '../../protocol/negotiation.js';
 import { buildConnectionRequest, parseConnectionAnswer } from '../../protocol/connection.js';
+import { decodeError } from '../helpers/codec-asserts.js';
 
 // [MS-RDPBCGR] 4.1.1 / 2.2.1.1: a Connection Request for SSL|HYBRID|HYBRID_EX with the mstshash cookie.
 const CR_0B = fromHex(`
@@ -151,10 +153,11 @@ describe('X.224 Connection Confirm and negotiation', () => {
       }
     }
   });
-  it('round-trips RDP_NEG_REQ for any flags and protocols', () => {
+  it('round-trips RDP_NEG_REQ for any flags and protocols (with a correlation id exactly when CORRELATION_INFO_PRESENT says so)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffffffff }), (flags, requestedProtocols) => {
-        expect(decodeRdpNegReq(encodeRdpNegReq({ flags, requestedProtocols }))).toEqual({ flags, requestedProtocols });
+      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffffffff }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (flags, requestedProtocols, id) => {
+        const req = flags & CORRELATION_INFO_PRESENT ? { flags, requestedProtocols, correlationId: id } : { flags, requestedProtocols };
+        expect(decodeRdpNegReq(encodeRdpNegReq(req))).toEqual(req);
       }),
     );
   });
@@ -178,5 +181,98 @@ describe('X.224 Data TPDU', () => {
     expect(toHex(decodeDataTpdu(fromHex('02 f0 80 65 01')))).toBe('6501');
     expect(() => decodeDataTpdu(fromHex('02 f1 80'))).toThrow(DecodeError);
     expect(() => decodeDataTpdu(fromHex('02 f0'))).toThrow(DecodeError);
+  });
+});
+
+// [MS-RDPBCGR] 2.2.1.1.1 RDP_NEG_REQ with CORRELATION_INFO_PRESENT, then 2.2.1.1.2 RDP_NEG_CORRELATION_INFO.
+const NEG_REQ_WITH_CORRELATION = fromHex(`
+  01 08 08 00                                     # RDP_NEG_REQ: type 1, flags CORRELATION_INFO_PRESENT, length 8
+  0b 00 00 00                                     # requestedProtocols SSL|HYBRID|HYBRID_EX
+  06 00 24 00                                     # RDP_NEG_CORRELATION_INFO: type 6, flags 0, length 36
+  11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 01 # correlationId (first byte not 0x00/0xF4, no 0x0D anywhere)
+  00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 # reserved
+`);
+const CORRELATION_ID = fromHex('112233445566778899aabbccddeeff01');
+
+describe('RDP_NEG_CORRELATION_INFO ([MS-RDPBCGR] 2.2.1.1.2)', () => {
+  it('follows the request when CORRELATION_INFO_PRESENT is set: decoded, and encoded back byte for byte', () => {
+    const req = decodeRdpNegReq(NEG_REQ_WITH_CORRELATION);
+    expect(req).toEqual({ flags: CORRELATION_INFO_PRESENT, requestedProtocols: 0x0b, correlationId: CORRELATION_ID });
+    expect(toHex(encodeRdpNegReq(req))).toBe(toHex(NEG_REQ_WITH_CORRELATION));
+    for (let n = 0; n < NEG_REQ_WITH_CORRELATION.length; n++) expect(() => decodeRdpNegReq(NEG_REQ_WITH_CORRELATION.subarray(0, n)), `prefix ${n}`).toThrow(DecodeError);
+  });
+
+  it('must be there with the flag and must not be without it (2.2.1.1), each error at its byte', () => {
+    const cases: [string, number, string][] = [
+      ['01 08 08 00 0b 00 00 00', 8, 'CORRELATION_INFO_PRESENT is set but no RDP_NEG_CORRELATION_INFO follows the RDP_NEG_REQ'],
+      [`01 00 08 00 0b 00 00 00 ${toHex(NEG_REQ_WITH_CORRELATION.subarray(8))}`, 8, '36 byte(s) after RDP_NEG_REQ without CORRELATION_INFO_PRESENT (RDP_NEG_CORRELATION_INFO MUST NOT be present)'],
+      [`01 08 08 00 0b 00 00 00 07 ${toHex(NEG_REQ_WITH_CORRELATION.subarray(9))}`, 8, 'expected RDP_NEG_CORRELATION_INFO (0x06), got 0x07'],
+      [`01 08 08 00 0b 00 00 00 06 00 20 00 ${toHex(NEG_REQ_WITH_CORRELATION.subarray(12))}`, 10, 'RDP_NEG_CORRELATION_INFO length 32, expected 36'],
+      [`${toHex(NEG_REQ_WITH_CORRELATION)} 00`, 44, '1 unexpected trailing byte(s) after RDP_NEG_CORRELATION_INFO'],
+    ];
+    for (const [hex, offset, reason] of cases) {
+      const e = decodeError(() => decodeRdpNegReq(fromHex(hex), 100));
+      expect([e.layer, e.offset - 100, e.reason], hex).toEqual(['negotiation', offset, reason]);
+    }
+  });
+
+  it('the encoder keeps the flag and the correlation id together', () => {
+    expect(() => encodeRdpNegReq({ flags: CORRELATION_INFO_PRESENT, requestedProtocols: 1 })).toThrow(RangeError);
+    expect(() => encodeRdpNegReq({ flags: 0, requestedProtocols: 1, correlationId: CORRELATION_ID })).toThrow(RangeError);
+    expect(() => encodeRdpNegReq({ flags: CORRELATION_INFO_PRESENT, requestedProtocols: 1, correlationId: new Uint8Array(15) })).toThrow(RangeError);
+  });
+});
+
+// [MS-RDPBCGR] 2.2.1.1 routingToken: what a client redirected by a Connection Broker sends instead of the cookie.
+const CR_ROUTING_TOKEN = fromHex(`
+  03 00 00 37                                     # TPKT length 55
+  32 e0 00 00 00 00 00                            # X.224: LI 50 (6 + 36 token line + 8), CR, DST-REF, SRC-REF, class 0
+  43 6f 6f 6b 69 65 3a 20 6d 73 74 73 3d 33 36 34 # "Cookie: msts=364"
+  30 32 30 35 32 32 38 2e 31 35 36 32 39 2e 30 30 # "0205228.15629.00"
+  30 30 0d 0a                                     # "00\\r\\n"
+  01 00 08 00 0b 00 00 00                         # RDP_NEG_REQ: SSL|HYBRID|HYBRID_EX
+`);
+
+describe('X.224 Connection Request: routingToken or cookie, then RDP_NEG_REQ ([MS-RDPBCGR] 2.2.1.1)', () => {
+  it('a routing token is its own field, and the RDP_NEG_REQ after it is decoded', () => {
+    const cr = decodeConnectionRequest(decodeTpkt(CR_ROUTING_TOKEN), 4);
+    expect(cr).toEqual({
+      routingToken: 'Cookie: msts=3640205228.15629.0000',
+      cookie: null,
+      negotiation: fromHex('01 00 08 00 0b 00 00 00'),
+      negReq: { flags: 0, requestedProtocols: 0x0b },
+    });
+    expect(toHex(encodeTpkt(encodeConnectionRequest(cr)))).toBe(toHex(CR_ROUTING_TOKEN));
+  });
+
+  it('any other CRLF line is a routing token too (an RD Connection Broker tsv:// token), with correlation info after it', () => {
+    const tpdu = encodeConnectionRequest({ routingToken: 'tsv://MS Terminal Services Plugin.1.Sessions', cookie: null, negotiation: NEG_REQ_WITH_CORRELATION });
+    expect(decodeConnectionRequest(tpdu)).toMatchObject({
+      routingToken: 'tsv://MS Terminal Services Plugin.1.Sessions',
+      cookie: null,
+      negReq: { flags: CORRELATION_INFO_PRESENT, requestedProtocols: 0x0b, correlationId: CORRELATION_ID },
+    });
+  });
+
+  it('the cookie still reads as the cookie, and the RDP_NEG_REQ after it is decoded', () => {
+    expect(decodeConnectionRequest(decodeTpkt(CR_0B))).toMatchObject({ routingToken: null, cookie: 'rdprobe', negReq: { flags: 0, requestedProtocols: 0x0b } });
+    expect(decodeConnectionRequest(fromHex('06 e0 00 00 00 00 00'))).toMatchObject({ routingToken: null, cookie: null, negReq: null });
+  });
+
+  it('errors: a line without CRLF, a bad RDP_NEG_REQ after a line, each at its absolute offset', () => {
+    const noCrlf = decodeError(() => decodeConnectionRequest(fromHex('0a e0 00 00 00 00 00 74 73 76 3a'), 4));
+    expect([noCrlf.layer, noCrlf.offset, noCrlf.reason]).toEqual(['x224', 11, 'routing token line without CRLF']);
+    const tpdu = decodeTpkt(CR_ROUTING_TOKEN);
+    const bad = Uint8Array.from(tpdu);
+    bad[bad.length - 6] = 0x10; // RDP_NEG_REQ length 16
+    const e = decodeError(() => decodeConnectionRequest(bad, 4));
+    expect([e.layer, e.offset, e.reason]).toEqual(['negotiation', 4 + tpdu.length - 6, 'RDP_NEG_REQ length 16, expected 8']);
+  });
+
+  it('the encoder refuses both a token and a cookie, and lines that would break the framing', () => {
+    const negotiation = new Uint8Array(0);
+    expect(() => encodeConnectionRequest({ routingToken: 'Cookie: msts=1.2.0000', cookie: 'x', negotiation })).toThrow(RangeError);
+    expect(() => encodeConnectionRequest({ routingToken: 'a\r\nb', cookie: null, negotiation })).toThrow(RangeError);
+    expect(() => encodeConnectionRequest({ routingToken: 'Cookie: mstshash=x', cookie: null, negotiation })).toThrow(RangeError);
   });
 });
