@@ -129,6 +129,8 @@ export interface ProbeDeps {
   connectionSlot: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Name -> first address. Throws TransportError('not_found') when the name does not resolve. */
   resolve: (host: string, timeoutMs: number) => Promise<string>;
+  /** Whether an address a name resolved to is excluded (--exclude applies to the address probed). */
+  excluded?: (address: string, port: number) => boolean;
   /** One UDP exchange (src/transport/udp.ts; tests replay). */
   udp?: (address: string, port: number, request: Uint8Array, budget: Budget) => Promise<UdpExchangeResult>;
   clock?: () => Date;

@@ -42,7 +42,13 @@ export function connectionBudget(o: ScanOptions, checks: readonly Check[] = CHEC
   return checks.filter((c) => enabled(c, o)).reduce((n, c) => n + c.budget.tcp, 0);
 }
 
-export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDeps, checks: readonly Check[] = CHECKS): Promise<MeasuredRecord> {
+/**
+ * Probes one host. Returns null when its name resolved to an excluded address: exclusions apply to the address
+ * actually probed (`scan localhost --exclude 127.0.0.0/8` probes nothing).
+ */
+export function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDeps & { excluded: NonNullable<ProbeDeps['excluded']> }, checks?: readonly Check[]): Promise<MeasuredRecord | null>;
+export function probeHost(t: HostTarget, opts: ScanOptions, deps: Omit<ProbeDeps, 'excluded'>, checks?: readonly Check[]): Promise<MeasuredRecord>;
+export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDeps, checks: readonly Check[] = CHECKS): Promise<MeasuredRecord | null> {
   const started = now();
   const scannedAt = (deps.clock ?? (() => new Date()))();
   const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
@@ -58,6 +64,7 @@ export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDep
       return fold({ ...base, address: null, status: 'unreachable', dnsFailure: f, dnsMs: since(d0), run: null, totalMs: since(started) });
     }
     dnsMs = since(d0);
+    if (deps.excluded?.(address, t.port)) return null;
   }
   try {
     const run = await runChecks(checks, { target: t.target, host: t.host, address, port: t.port }, opts, budget, deps);

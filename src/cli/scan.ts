@@ -16,7 +16,7 @@ import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { scanInfo } from '../scan/info.js';
 import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
 import { runScan } from '../scan/runner.js';
-import { countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, targetScope, type Shard } from '../targets/index.js';
+import { addressExcluded, countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, targetScope, type Shard } from '../targets/index.js';
 import { hostPortKey } from '../targets/key.js';
 import { tcpDialer } from '../transport/dialer.js';
 import { resolveHost } from '../transport/resolve.js';
@@ -260,6 +260,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       resolve: resolveHost,
       signal: controller.signal,
       skip: resume ? (t) => resume!.done.has(hostPortKey(t.host, t.port)) : undefined,
+      excluded: addressExcluded(a.exclude),
       onRecord: async (m) => {
         const judged = judge.judge({ ...m, findings: [], scan: info });
         progress.add(judged.status);
@@ -300,6 +301,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     if (diffExitCode(diff, 'regression') !== 0) gate = EXIT.GATE_FAILED;
   }
   spool?.dispose();
+  if (!a.quiet && result.excluded > 0) io.stderr.write(`rdprobe: ${result.excluded} name(s) resolved to an excluded address: not probed\n`);
   if (!a.quiet && result.skipped > 0) io.stderr.write(`rdprobe: ${result.skipped} target(s) skipped (already in ${a.resume})\n`);
   if (result.interrupted) return EXIT.INTERRUPTED;
   return gate;

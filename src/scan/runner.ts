@@ -40,6 +40,8 @@ export interface RunOptions {
   onRecord: (r: MeasuredRecord) => Promise<void>;
   /** Targets to leave out (resume). */
   skip?: (t: RunnerTarget) => boolean;
+  /** Addresses to leave out once a name resolves to them (--exclude). */
+  excluded?: ProbeDeps['excluded'];
   /** Stop pulling new targets when aborted; hosts in flight finish within their deadline. */
   signal?: AbortSignal;
   /** Called when a host starts and ends, for the progress display. */
@@ -49,6 +51,8 @@ export interface RunOptions {
 export interface RunResult {
   probed: number;
   skipped: number;
+  /** Names that resolved to an excluded address (not probed, no record). */
+  excluded: number;
   interrupted: boolean;
 }
 
@@ -58,6 +62,7 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   const dialer = rateLimited(resilient(o.dialer), o.rate);
   let probed = 0;
   let skipped = 0;
+  let excluded = 0;
   // Records are handed to the output one at a time, in completion order, so a sink never sees two writes interleave.
   let writeChain: Promise<void> = Promise.resolve();
   let writeError: unknown = null;
@@ -92,7 +97,12 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
         connectionSlot: (fn) => connLimit(fn),
         resolve: o.resolve,
         udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
+        excluded: o.excluded ?? (() => false),
       });
+      if (record === null) {
+        excluded++;
+        return;
+      }
       probed++;
       writeChain = writeChain.then(() => (writeError ? undefined : o.onRecord(record))).catch((e) => {
         writeError = e;
@@ -112,7 +122,7 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   await Promise.all(inFlight);
   await writeChain;
   if (writeError) throw writeError;
-  return { probed, skipped, interrupted: Boolean(o.signal?.aborted) };
+  return { probed, skipped, excluded, interrupted: Boolean(o.signal?.aborted) };
 }
 
 /**

@@ -4,7 +4,8 @@
  *   IPv4: dotted decimal without leading zeros (10.0.0.5).
  *   IPv6: RFC 5952: lower-case hex, no leading zeros, the first longest run of two or more zero groups
  *         compressed to "::", and IPv4-mapped addresses (::ffff:0:0/96) in mixed notation ::ffff:1.2.3.4.
- *         An IPv4-mapped address stays IPv6 (family 6): it is a different socket address from the IPv4 one.
+ *         Target items written as IPv4-mapped IPv6 are read as the IPv4 address they map (spec.ts), so an exclude
+ *         of the IPv4 address covers them.
  *   Zone ids (fe80::1%eth0, fe80::1%12 on Windows) are kept verbatim after the address.
  */
 

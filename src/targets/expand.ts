@@ -302,10 +302,7 @@ export function targetScope(specs: readonly string[], opts: ExpandOptions): (hos
       if (plan.excludeNames.has(host) || plan.excludeNamePorts.has(`${host}:${port}`)) return false;
       if (!plan.specs.some((s) => s.kind === 'name' && s.name === host && s.ports.includes(port))) return false;
     } else {
-      const sp = space(addr.family, addr.zone);
-      const zoneless = space(addr.family, null);
-      const excluded = [plan.excludeAll.get(sp), plan.excludePort.get(`${sp}|${port}`), ...(addr.zone !== null ? [plan.excludeAll.get(zoneless), plan.excludePort.get(`${zoneless}|${port}`)] : [])];
-      if (excluded.some((set) => set?.has(addr.value))) return false;
+      if (isExcluded(plan, addr, port)) return false;
       const yielded = plan.specs.some(
         (s) => s.kind !== 'name' && s.family === addr.family && s.zone === addr.zone && s.first <= addr.value && addr.value <= s.last && s.ports.includes(port),
       );
@@ -313,6 +310,14 @@ export function targetScope(specs: readonly string[], opts: ExpandOptions): (hos
     }
     return plan.shard === null || shardOf(host, addr?.family ?? null, port, plan.shard.count) === plan.shard.index;
   };
+}
+
+/** An exclude (with or without this port, with or without a zone) covers the address. */
+function isExcluded(plan: Plan, addr: { family: 4 | 6; value: bigint; zone: string | null }, port: number): boolean {
+  const sp = space(addr.family, addr.zone);
+  const zoneless = space(addr.family, null);
+  const sets = [plan.excludeAll.get(sp), plan.excludePort.get(`${sp}|${port}`), ...(addr.zone !== null ? [plan.excludeAll.get(zoneless), plan.excludePort.get(`${zoneless}|${port}`)] : [])];
+  return sets.some((set) => set?.has(addr.value) === true);
 }
 
 function parseLiteral(host: string): { family: 4 | 6; value: bigint; zone: string | null } | null {
@@ -326,4 +331,18 @@ function parseLiteral(host: string): { family: 4 | 6; value: bigint; zone: strin
     /* not a literal */
   }
   return null;
+}
+
+/**
+ * Whether an address a name resolved to is excluded (`scan localhost --exclude 127.0.0.0/8`): exclusions apply to
+ * the address actually probed. IPv4-mapped IPv6 counts as its IPv4 address.
+ */
+export function addressExcluded(exclude: string[]): (address: string, port: number) => boolean {
+  if (exclude.length === 0) return () => false;
+  const plan = makePlan([], { ports: [], exclude });
+  return (address, port) => {
+    const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    const addr = parseLiteral((m ? m[1]! : address).toLowerCase());
+    return addr !== null && isExcluded(plan, addr, port);
+  };
 }

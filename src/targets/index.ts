@@ -26,6 +26,7 @@ export {
   targetHash,
   targetKey,
   targetScope,
+  addressExcluded,
   type Target,
   type ExpandOptions,
 } from './expand.js';

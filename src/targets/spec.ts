@@ -34,6 +34,7 @@
  */
 import {
   AddressSyntax,
+  IPV4_MAX,
   looksLikeIPv4,
   networkOf,
   parseIPv4,
@@ -108,6 +109,9 @@ function nameReason(host: string): string | null {
   }
   const lastLabel = name.slice(name.lastIndexOf('.') + 1);
   if (/^[0-9]+$/.test(lastLabel)) return 'not a valid IPv4 address or host name';
+  // One rule for numeric spellings: what inet_aton would read as an address (0x7f000201, 0177.0.0.1, 2130706945,
+  // 127.1) is neither a name nor accepted as an address here: the probe would reach an address no exclude names.
+  if (name.split('.').every((l) => /^(0x[0-9a-f]*|[0-9]+)$/i.test(l))) return 'a numeric address spelling rdprobe does not accept: write the address as a dotted quad (127.0.2.1)';
   return null;
 }
 
@@ -176,12 +180,17 @@ function parseTrimmed(
   }
 
   const block = (
-    family: 4 | 6,
+    familyIn: 4 | 6,
     what: 'address' | 'cidr' | 'range',
-    first: bigint,
-    last: bigint,
+    firstIn: bigint,
+    lastIn: bigint,
     zone: string | null = null,
   ): Parsed => {
+    // IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address: probed, excluded, deduplicated and labelled as such.
+    const mapped = familyIn === 6 && zone === null && firstIn >> 32n === 0xffffn && lastIn >> 32n === 0xffffn;
+    const family: 4 | 6 = mapped ? 4 : familyIn;
+    const first = mapped ? firstIn & IPV4_MAX : firstIn;
+    const last = mapped ? lastIn & IPV4_MAX : lastIn;
     const count = last - first + 1n;
     if (kind === 'target' && !allowHuge && count > HUGE_LIMIT) {
       fail(

@@ -46,7 +46,7 @@ describe('labels and fields', () => {
   it('canonical address labels whatever the spelling', async () => {
     expect(await labels(['2001:0DB8:0000:0000:0000:0000:0000:0001', '::FFFF:0102:0304'], { ports: [3389] })).toEqual([
       '2001:db8::1',
-      '::ffff:1.2.3.4',
+      '1.2.3.4', // IPv4-mapped IPv6 is the IPv4 address
     ]);
   });
 
@@ -96,7 +96,7 @@ describe('CIDR and range expansion', () => {
     expect(c120).toHaveLength(256);
     expect(c120[0]).toBe('[2001:db8::]:3390');
     expect(c120[255]).toBe('[2001:db8::ff]:3390');
-    expect(await labels(['::ffff:10.0.0.0/127'], P)).toEqual(['::ffff:10.0.0.0', '::ffff:10.0.0.1']);
+    expect(await labels(['::ffff:10.0.0.0/127'], P)).toEqual(['10.0.0.0', '10.0.0.1']);
     expect(await labels(['2001:db8::fffe-2001:db8::1:1'], P)).toEqual(['2001:db8::fffe', '2001:db8::ffff', '2001:db8::1:0', '2001:db8::1:1']);
   });
 
@@ -170,7 +170,8 @@ describe('dedupe', () => {
     const got = await labels(['1.2.3.4', '::ffff:1.2.3.4', '[::ffff:102:304]', 'fe80::1', 'fe80::1%eth0', 'fe80::1%eth0', 'FE80::1%eth1'], {
       ports: [3389],
     });
-    expect(got).toEqual(['1.2.3.4', '::ffff:1.2.3.4', 'fe80::1', 'fe80::1%eth0', 'fe80::1%eth1']);
+    // IPv4-mapped IPv6 is the IPv4 address (the same target, probed once); zones stay distinct.
+    expect(got).toEqual(['1.2.3.4', 'fe80::1', 'fe80::1%eth0', 'fe80::1%eth1']);
   });
 
   it('a repeated /8 is counted once, exactly', () => {
@@ -207,7 +208,9 @@ describe('excludes', () => {
   });
 
   it('families do not mix', async () => {
-    expect(await labels(['::ffff:10.0.0.1', '10.0.0.1'], { ...P, exclude: ['10.0.0.0/8'] })).toEqual(['::ffff:10.0.0.1']);
+    // IPv4-mapped IPv6 is the IPv4 address, so an IPv4 exclude covers it; an IPv6 exclude does not cover IPv4.
+    expect(await labels(['::ffff:10.0.0.1', '10.0.0.1'], { ...P, exclude: ['10.0.0.0/8'] })).toEqual([]);
+    expect(await labels(['10.0.0.1'], { ...P, exclude: ['2001:db8::/32'] })).toEqual(['10.0.0.1']);
   });
 
   it('excludes are intervals: a huge exclude costs nothing and counts stay exact', () => {

@@ -209,9 +209,11 @@ describe('IPv6', () => {
     }
   });
 
-  it('IPv4-mapped and embedded IPv4 stay IPv6', () => {
-    expect(parseTargetSpec('::ffff:1.2.3.4', P)).toMatchObject({ family: 6, first: 0xffff01020304n });
-    expect(parseTargetSpec('[::FFFF:102:304]:3390', P)).toMatchObject({ family: 6, first: 0xffff01020304n, port: 3390 });
+  it('IPv4-mapped IPv6 is read as the IPv4 address it maps; other embedded IPv4 stays IPv6', () => {
+    expect(parseTargetSpec('::ffff:1.2.3.4', P)).toMatchObject({ family: 4, first: 0x01020304n });
+    expect(parseTargetSpec('[::FFFF:102:304]:3390', P)).toMatchObject({ family: 4, first: 0x01020304n, port: 3390 });
+    expect(parseTargetSpec('::ffff:10.0.0.0/120', P)).toMatchObject({ family: 4, first: 0x0a000000n, last: 0x0a0000ffn });
+    expect(parseTargetSpec('64:ff9b::1.2.3.4', P)).toMatchObject({ family: 6 });
     expect(formatIPv6(0xffff01020304n)).toBe('::ffff:1.2.3.4');
     expect(formatIPv6(parseIPv6('64:ff9b::1.2.3.4'))).toBe('64:ff9b::102:304');
   });
@@ -274,7 +276,8 @@ describe('IPv6', () => {
           expect(text).toBe(new URL(`http://[${text}]/`).hostname.slice(1, -1));
         }
         const spec = parseTargetSpec(`[${text}]:1`, P);
-        expect(spec).toMatchObject({ family: 6, first: v, port: 1 });
+        if (v >> 32n === 0xffffn) expect(spec).toMatchObject({ family: 4, first: v & 0xffffffffn, port: 1 });
+        else expect(spec).toMatchObject({ family: 6, first: v, port: 1 });
       }),
       { numRuns: 2000 },
     );
