@@ -135,6 +135,8 @@ export interface CertificateInfo {
   self_signed: boolean;
   key_type: string;
   key_bits: number | null;
+  /** The SubjectPublicKeyInfo algorithm OID as sent (Windows' Terminal Server certificates label RSA keys oddly). */
+  key_oid: string;
   signature_algorithm: string;
   /** What Windows stores in SSLCertificateSHA1Hash. */
   sha1_fingerprint: string;
@@ -180,6 +182,8 @@ export type EncryptionMethod = '40bit' | '56bit' | '128bit' | 'fips';
 
 export interface RdpServerCertificate {
   type: 'proprietary' | 'x509';
+  /** The t bit of dwVersion ([MS-RDPBCGR] 2.2.1.4.3.1): a temporary certificate, not one from a license server. */
+  temporary: boolean;
   key_bits: number | null;
   /** RSA public exponent (proprietary certificates). */
   exponent: number | null;

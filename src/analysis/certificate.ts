@@ -63,22 +63,25 @@ const DAY_MS = 86_400_000;
 export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<CertificateInfo> {
   const { x509, asn1js } = await loadX509();
   let cert: X509.X509Certificate;
-  let oids: { sigOid: string; keyOid: string };
+  let oids: { sigOid: string; keyOid: string; rsaModulusBits: number | null };
   try {
     cert = new x509.X509Certificate(der);
     oids = algorithmOids(asn1js, der);
   } catch (e) {
     throw new DecodeError('certificate', 0, `not a parseable X.509 certificate: ${(e as Error).message}`);
   }
-  const { sigOid, keyOid } = oids;
-  const keyType = KEY_TYPES[keyOid] ?? `unknown(${keyOid})`;
+  const { sigOid, keyOid, rsaModulusBits } = oids;
+  // Windows labels the RSA key of its Terminal Server X.509 certificates with a signature OID (1.3.14.3.2.15,
+  // 1.2.840.113549.1.1.4) instead of rsaEncryption: the key is read from the SubjectPublicKeyInfo whatever the OID
+  // says, and the OID is kept (key_oid) so the odd label shows.
+  const keyType = KEY_TYPES[keyOid] ?? (rsaModulusBits !== null ? 'RSA' : `unknown(${keyOid})`);
   const notBefore = cert.notBefore;
   const notAfter = cert.notAfter;
   return {
-    subject: cert.subject,
-    subject_cn: cert.subjectName.getField('CN')[0] ?? null,
-    issuer: cert.issuer,
-    san: subjectAltNames(x509, cert),
+    subject: escapeControls(cert.subject),
+    subject_cn: nullable(cert.subjectName.getField('CN')[0]),
+    issuer: escapeControls(cert.issuer),
+    san: subjectAltNames(x509, cert).map(escapeControls),
     serial: cert.serialNumber.toUpperCase(),
     not_before: notBefore.toISOString(),
     not_after: notAfter.toISOString(),
@@ -87,7 +90,8 @@ export async function analyzeCertificate(der: Uint8Array, chainLength: number, n
     not_yet_valid: notBefore.getTime() > now.getTime(),
     self_signed: isSelfSigned(der, cert),
     key_type: keyType,
-    key_bits: keyBits(cert),
+    key_bits: keyBits(cert) ?? rsaModulusBits,
+    key_oid: keyOid,
     signature_algorithm: SIGNATURE_ALGORITHMS[sigOid] ?? `unknown(${sigOid})`,
     sha1_fingerprint: fingerprint('sha1', der),
     sha256_fingerprint: fingerprint('sha256', der),
@@ -102,7 +106,7 @@ export async function analyzeCertificate(der: Uint8Array, chainLength: number, n
  *                                 subject, subjectPublicKeyInfo, ... }
  * Read here rather than through Web Crypto, which has no names for MD5 and other legacy algorithms.
  */
-function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string; keyOid: string } {
+function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string; keyOid: string; rsaModulusBits: number | null } {
   const parsed = asn1js.fromBER(der);
   if (parsed.offset === -1) throw new Error(parsed.result.error || 'bad DER');
   const seq = (n: Asn1js.AsnType | undefined): Asn1js.Sequence => {
@@ -120,6 +124,7 @@ function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string
   const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0]?.idBlock.tagNumber === 0;
   const spki = seq(fields[hasVersion ? 6 : 5]);
   const keyOid = oid(seq(spki.valueBlock.value[0]).valueBlock.value[0]);
+  const rsaModulusBits = rsaBits(asn1js, spki.valueBlock.value[1]);
   // Validity ::= SEQUENCE { notBefore Time, notAfter Time }; Time is UTCTime (YYMMDDHHMMSSZ) or
   // GeneralizedTime (YYYYMMDDHHMMSSZ) in DER. Libraries turn corrupted digits into odd dates instead of failing.
   for (const t of seq(fields[hasVersion ? 4 : 3]).valueBlock.value) {
@@ -128,8 +133,34 @@ function algorithmOids(asn1js: typeof Asn1js, der: Uint8Array): { sigOid: string
     const problem = kind === null ? 'not a UTCTime or GeneralizedTime' : validityTimeProblem(kind, text);
     if (problem !== null) throw new Error(`invalid validity time "${text.replace(/[^\x20-\x7e]/g, '.')}": ${problem}`);
   }
-  return { sigOid, keyOid };
+  return { sigOid, keyOid, rsaModulusBits };
 }
+
+/**
+ * The modulus size of an RSAPublicKey (RFC 8017 A.1.1: SEQUENCE { modulus INTEGER, publicExponent INTEGER }) in
+ * the subjectPublicKey BIT STRING, or null when it holds something else (an EC point, ...).
+ */
+function rsaBits(asn1js: typeof Asn1js, bits: Asn1js.AsnType | undefined): number | null {
+  if (!(bits instanceof asn1js.BitString)) return null;
+  const inner = asn1js.fromBER(bits.valueBlock.valueHexView);
+  if (inner.offset === -1 || !(inner.result instanceof asn1js.Sequence)) return null;
+  const [modulus, exponent] = inner.result.valueBlock.value;
+  if (!(modulus instanceof asn1js.Integer) || !(exponent instanceof asn1js.Integer)) return null;
+  let m = modulus.valueBlock.valueHexView;
+  while (m.length > 0 && m[0] === 0) m = m.subarray(1);
+  return m.length === 0 ? null : (m.length - 1) * 8 + (32 - Math.clz32(m[0]!));
+}
+
+/**
+ * C0 controls and DEL in a name, as RFC 4514 hex escapes (`\0A`): what the X.509 library already does for some
+ * (a CR becomes \0D) is done for all, so a subject ending in CR LF is one escaped string, not \0D and a raw line
+ * feed. Outputs escape further for their own medium; the record keeps one consistent form.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+const nullable = (s: string | undefined): string | null => (s === undefined ? null : escapeControls(s));
 
 /**
  * Why a validity time is not one RFC 5280 allows, or null. 4.1.2.5.1: UTCTime is YYMMDDHHMMSSZ (YY >= 50 is 19YY,

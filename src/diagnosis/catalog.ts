@@ -27,6 +27,7 @@ const HOST_FINDING_IDS = [
   'negotiation_inconsistent',
   'standard_rdp_security_allowed',
   'weak_rdp_encryption',
+  'rdp_server_key_weak',
   'nla_not_required',
   'rdp_fips_only',
   'tls12_missing',
@@ -318,6 +319,25 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Microsoft Learn: SetEncryptionLevel method of the Win32_TSGeneralSetting class',
       'TermDD 50',
     ],
+  },
+
+  rdp_server_key_weak: {
+    severity: 'medium',
+    title: 'The Standard RDP Security server key is weak (under 2048 bits)',
+    summary:
+      'Under Standard RDP Security the client encrypts its random with the server\'s RSA key (proprietary or X.509 Terminal Server certificate), and the session keys come from it. A key under 2048 bits (Windows\' proprietary certificate carries a 512-bit one) can be factored, and the RDP session read by whoever recorded it. TLS with NLA does not use this key: require it.',
+    trigger: 'rdp_security.server_certificate.key_bits < 2048',
+    scope: 'host',
+    causes: [
+      c('proprietary', 'likely', 'The server uses its proprietary (512-bit) Terminal Server certificate: Standard RDP Security is allowed and no X.509 Terminal Server certificate with a stronger key was installed.'),
+      c('old_x509', 'possible', 'An old X.509 Terminal Server certificate (from a license server, Windows Server 2003/2008 era) with a small key is in use.'),
+    ],
+    event_ids: [],
+    checks: [QUERY_SECURITY_LAYER, QUERY_MIN_ENCRYPTION, r`reg query "HKLM\SYSTEM\CurrentControlSet\Services\TermService\Parameters"`],
+    remediation: [
+      `Require TLS so this key is no longer used: reg add "${RDP_TCP}" /v SecurityLayer /t REG_DWORD /d 2 /f (or the policy "Require use of specific security layer for remote (RDP) connections" = SSL), and require NLA.`,
+    ],
+    references: ['[MS-RDPBCGR] 5.3.3 encrypting the client random; 2.2.1.4.3.1 server certificate', 'NIST SP 800-131A (RSA key sizes)'],
   },
 
   nla_not_required: {

@@ -27,6 +27,7 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   negotiation_inconsistent: ['protocols'],
   standard_rdp_security_allowed: ['protocols.rdp.supported'],
   weak_rdp_encryption: [rdpSecurity],
+  rdp_server_key_weak: [rdpSecurity],
   nla_not_required: ['nla_required'],
   rdp_fips_only: [rdpSecurity],
   tls12_missing: ['tls.versions.*'],

@@ -137,3 +137,50 @@ describe('validity times are calendar times (RFC 5280 4.1.2.5.1, 4.1.2.5.2)', ()
     await rejects(0x18, '20200101000000.5Z', 'not YYYYMMDDHHMMSSZ');
   });
 });
+
+describe('Terminal Server X.509 certificates as Windows sends them (issue: key size lost)', () => {
+  /**
+   * Windows labels the RSA key of its Terminal Server certificate with a signature OID instead of rsaEncryption
+   * (seen on Windows Server 2008-era servers: 1.3.14.3.2.15 and 1.2.840.113549.1.1.4). The fixture's
+   * SubjectPublicKeyInfo algorithm is re-labelled exactly so, with asn1js re-encoding every length around it.
+   */
+  async function relabelled(name: string, oid: string): Promise<Uint8Array> {
+    const asn1js = await import('asn1js');
+    const parsed = asn1js.fromBER(der(name));
+    const top = parsed.result as InstanceType<typeof asn1js.Sequence>;
+    const tbs = top.valueBlock.value[0] as InstanceType<typeof asn1js.Sequence>;
+    const spki = tbs.valueBlock.value[6] as InstanceType<typeof asn1js.Sequence>; // version [0] present: index 6
+    const alg = spki.valueBlock.value[0] as InstanceType<typeof asn1js.Sequence>;
+    alg.valueBlock.value[0] = new asn1js.ObjectIdentifier({ value: oid });
+    return new Uint8Array(top.toBER(false));
+  }
+
+  for (const oid of ['1.3.14.3.2.15', '1.2.840.113549.1.1.4']) {
+    it(`an RSA key labelled ${oid}: key_type RSA, its real size, and the OID as sent`, async () => {
+      const c = await analyzeCertificate(await relabelled('rsa1024-sha1-selfsigned.pem', oid), 1, NOW);
+      expect(c.key_type).toBe('RSA');
+      expect(c.key_bits).toBe(1024);
+      expect(c.key_oid).toBe(oid);
+    });
+  }
+
+  it('an ordinary certificate keeps rsaEncryption as key_oid', async () => {
+    expect((await analyzeCertificate(der('rsa1024-sha1-selfsigned.pem'), 1, NOW)).key_oid).toBe('1.2.840.113549.1.1.1');
+  });
+
+  it('a subject whose BMPString ends in CR LF is escaped one way (\\0D\\0A), no raw control character anywhere', async () => {
+    const x509 = await import('@peculiar/x509');
+    await import('reflect-metadata');
+    const { webcrypto } = await import('node:crypto');
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+    const name = new x509.Name([{ CN: ['TS-CERT\r\n'] }]);
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name, notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01'), keys, signingAlgorithm: alg });
+    const c = await analyzeCertificate(new Uint8Array(cert.rawData), 1, NOW);
+    for (const field of [c.subject, c.issuer, c.subject_cn ?? '']) {
+      expect(field).not.toMatch(/[\u0000-\u001f\u007f]/);
+      expect(field).toContain('TS-CERT\\0D\\0A');
+    }
+  });
+});

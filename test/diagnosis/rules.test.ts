@@ -150,10 +150,21 @@ describe('Standard RDP Security', () => {
   it('standard_rdp_security_allowed when RDP is selected, with the proprietary key size', () => {
     const r = emptyRecord({
       protocols: protocols({ rdp: selects('rdp', 'rdp'), ssl: refuses('ssl', 'SSL_NOT_ALLOWED_BY_SERVER') }),
-      rdp_security: rdpSecurity({ encryption_level: 'high', encryption_methods: ['128bit'], server_certificate: { type: 'proprietary', key_bits: 512, exponent: 65537, chain_length: null, leaf: null } }),
+      rdp_security: rdpSecurity({ encryption_level: 'high', encryption_methods: ['128bit'], server_certificate: { type: 'proprietary', temporary: false, key_bits: 512, exponent: 65537, chain_length: null, leaf: null } }),
     });
     const f = expectFires(r, 'standard_rdp_security_allowed', ['protocols.rdp.supported = true', 'rdp_security.server_certificate.key_bits = 512']);
     expect(causesOf(f).some((c) => /predates negotiation/.test(c.text))).toBe(false);
+  });
+
+  it('rdp_server_key_weak: a Standard Security key under 2048 bits (the 512-bit proprietary one, an oddly labelled X.509 one), not a 2048-bit one', () => {
+    const proprietary = emptyRecord({ rdp_security: rdpSecurity({ server_certificate: { type: 'proprietary', temporary: true, key_bits: 512, exponent: 65537, chain_length: null, leaf: null } }) });
+    expectFires(proprietary, 'rdp_server_key_weak', ['rdp_security.server_certificate.key_bits = 512', 'rdp_security.server_certificate.temporary = true']);
+    const x509 = emptyRecord({
+      rdp_security: rdpSecurity({ server_certificate: { type: 'x509', temporary: false, key_bits: 1024, exponent: null, chain_length: 2, leaf: certificate({ key_bits: 1024, key_oid: '1.3.14.3.2.15' }) } }),
+    });
+    expectFires(x509, 'rdp_server_key_weak', ['rdp_security.server_certificate.key_bits = 1024', 'rdp_security.server_certificate.leaf.key_oid = "1.3.14.3.2.15"']);
+    const strong = emptyRecord({ rdp_security: rdpSecurity({ server_certificate: { type: 'proprietary', temporary: false, key_bits: 2048, exponent: 65537, chain_length: null, leaf: null } }) });
+    expect(diagnose(strong).map((f) => f.id)).not.toContain('rdp_server_key_weak');
   });
 
   it('standard_rdp_security_allowed for an old server that ignores negotiation', () => {

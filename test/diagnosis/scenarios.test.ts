@@ -55,7 +55,7 @@ describe('lab scenarios', () => {
         encryption_methods: ['40bit', '56bit', '128bit'],
         methods_tested: { '40bit': true, '56bit': true, '128bit': true, fips: false },
         server_version: 'RDP 5.x-8.x',
-        server_certificate: { type: 'proprietary', key_bits: 2048, exponent: 65537, chain_length: null, leaf: null },
+        server_certificate: { type: 'proprietary', temporary: false, key_bits: 2048, exponent: 65537, chain_length: null, leaf: null },
       }),
     });
     const found = diagnose(r);

@@ -151,6 +151,7 @@ export function certificate(over: Partial<CertificateInfo> = {}): CertificateInf
     self_signed: false,
     key_type: 'RSA',
     key_bits: 2048,
+    key_oid: '1.2.840.113549.1.1.1',
     signature_algorithm: 'sha256WithRSAEncryption',
     sha1_fingerprint: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333',
     sha256_fingerprint: 'A'.repeat(64),

@@ -142,7 +142,8 @@ describe('output safety of server-controlled strings through the real CLI', () =
     const r = JSON.parse(run.stdout.trim()) as ProbeRecord;
     expect(r.status).toBe('ok');
     expect(r.failure).toBeNull();
-    expect(r.certificate?.subject_cn).toContain('\x1b[31m');
+    // Certificate names carry control characters as RFC 4514 escapes (\1B) in the record; NTLM names raw.
+    expect(r.certificate?.subject_cn).toContain('\\1B[31m');
     expect(r.certificate?.subject_cn?.startsWith("=cmd|' /C calc'!A0")).toBe(true);
     expect(r.certificate?.subject_cn).toContain('\u202e');
     expect(r.credssp?.ntlm?.target_name).toBe(names.target);
@@ -159,7 +160,7 @@ describe('output safety of server-controlled strings through the real CLI', () =
     expect(run.stdout).not.toContain('\x1b');
     expect(run.stdout).not.toMatch(RAW_CONTROL);
     expect(run.stdout).not.toMatch(BIDI);
-    expect(run.stdout).toContain('\\x1b'); // shown, escaped
+    expect(run.stdout).toContain('\\1B[31m'); // shown, escaped
   });
 
   it('csv: one row, every cell formula-safe, no raw control or bidi characters', async () => {

@@ -50,7 +50,8 @@ describe('Windows with SecurityLayer=RDP, level High (rdp-proprietary-encryption
     const s = await rdpSecurityResult([{ outcome, method: 'all' }], new Date('2026-11-22T00:00:00Z'));
     expect(s.encryption_level).toBe('high');
     expect(s.selected_method).toBe('128bit');
-    expect(s.server_certificate).toEqual({ type: 'proprietary', key_bits: 512, exponent: 65537, chain_length: null, leaf: null });
+    // dwVersion 0x00000001 in the capture: not a temporary certificate.
+    expect(s.server_certificate).toEqual({ type: 'proprietary', temporary: false, key_bits: 512, exponent: 65537, chain_length: null, leaf: null });
     expect(s.server_version).toBe('RDP 5.0-8.1');
     expect(s.client_requested_protocols).toEqual(['PROTOCOL_RDP']);
     expect(s.failure).toBeNull();

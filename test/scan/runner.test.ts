@@ -41,7 +41,7 @@ describe('runScan', () => {
     const log = { at: [] as number[], open: 0, maxOpen: 0 };
     const seen: string[] = [];
     const r = await runScan(targets(100), { ...base(refusing(5, log), async (rec) => void seen.push(rec.host)), concurrency: 8 });
-    expect(r).toEqual({ probed: 100, skipped: 0, interrupted: false });
+    expect(r).toEqual({ probed: 100, skipped: 0, excluded: 0, interrupted: false });
     expect(log.maxOpen).toBeLessThanOrEqual(8);
     expect(new Set(seen).size).toBe(100);
   });

@@ -103,7 +103,7 @@ export async function rdpSecurityResult(entries: { outcome: McsOutcome; method: 
 }
 
 async function serverCertificate(c: ServerCertificate, now: Date): Promise<RdpServerCertificate> {
-  if (c.type === 'proprietary') return { type: 'proprietary', key_bits: c.keyBits, exponent: c.exponent, chain_length: null, leaf: null };
+  if (c.type === 'proprietary') return { type: 'proprietary', temporary: c.temporary, key_bits: c.keyBits, exponent: c.exponent, chain_length: null, leaf: null };
   const leafDer = c.chain[c.chain.length - 1];
   let leaf = null;
   if (leafDer) {
@@ -113,5 +113,5 @@ async function serverCertificate(c: ServerCertificate, now: Date): Promise<RdpSe
       leaf = null;
     }
   }
-  return { type: 'x509', key_bits: leaf?.key_bits ?? c.keyBits ?? null, exponent: null, chain_length: c.chain.length, leaf };
+  return { type: 'x509', temporary: c.temporary, key_bits: leaf?.key_bits ?? c.keyBits ?? null, exponent: null, chain_length: c.chain.length, leaf };
 }

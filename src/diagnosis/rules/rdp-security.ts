@@ -39,6 +39,22 @@ export const standardRdpSecurityAllowed: HostRule = (record) => {
   return [{ id: entry.id, evidence, causes: rankCauses(entry, [], ['old_server']) }];
 };
 
+/** Below this, an RSA key protects nothing against a determined attacker (NIST SP 800-131A). */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * The Standard RDP Security server key ([MS-RDPBCGR] 5.3.3): a client encrypts its random with it, so a key under
+ * 2048 bits (Windows' proprietary certificates carry 512) gives the session keys to whoever can factor it.
+ */
+export const rdpServerKeyWeak: HostRule = (record) => {
+  const cert = record.rdp_security?.server_certificate;
+  if (!cert || cert.key_bits === null || cert.key_bits >= MIN_RSA_BITS) return [];
+  const evidence = [show('rdp_security.server_certificate.type', cert.type), show('rdp_security.server_certificate.key_bits', cert.key_bits)];
+  if (cert.temporary) evidence.push(show('rdp_security.server_certificate.temporary', true));
+  if (cert.leaf?.key_oid && !/^1\.2\.840\.113549\.1\.1\.1$/.test(cert.leaf.key_oid)) evidence.push(show('rdp_security.server_certificate.leaf.key_oid', cert.leaf.key_oid));
+  return [{ id: 'rdp_server_key_weak', evidence }];
+};
+
 const WEAK_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit'];
 const WEAK_LEVELS: readonly string[] = ['none', 'low', 'client_compatible'];
 
@@ -71,4 +87,4 @@ export const rdpFipsOnly: HostRule = (record) => {
   return evidence.length > 0 ? [{ id: 'rdp_fips_only', evidence }] : [];
 };
 
-export const RDP_SECURITY_RULES: HostRule[] = [standardRdpSecurityAllowed, weakRdpEncryption, rdpFipsOnly];
+export const RDP_SECURITY_RULES: HostRule[] = [rdpServerKeyWeak, standardRdpSecurityAllowed, weakRdpEncryption, rdpFipsOnly];
