@@ -114,11 +114,13 @@ export interface ScanOptions {
   checks: Record<string, boolean>;
 }
 
+/** One host to probe, as the targets module yields it. */
 export interface HostTarget {
-  /** As the user wrote it. */
+  /** Canonical label of the target as the user gave it ("rdp01", "10.0.0.5", "[::1]:3390"). */
   target: string;
+  /** Lower-case name, or canonical address (with %zone for scoped IPv6). */
   host: string;
-  /** Literal address, or null for a name to resolve. */
+  /** The literal address when the item was an address or block; null for a name (the probe resolves it). */
   address: string | null;
   port: number;
 }

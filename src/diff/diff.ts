@@ -4,7 +4,8 @@
  */
 import {
   PROTOCOL_KEYS,
-  SEVERITIES,
+  severityRank,
+  type Severity,
   TLS_VERSION_KEYS,
   type EncryptionMethod,
   type Finding,
@@ -17,6 +18,7 @@ import {
 import { rsaEquivalentBits } from '../policy/keys.js';
 import { diagnoseFleet, FLEET_FINDING_IDS, inputsMeasured } from '../diagnosis/index.js';
 import { hostPortKey } from '../targets/key.js';
+import { WEAK_METHODS } from '../diagnosis/rules/rdp-security.js';
 
 export type ChangeKind = 'regression' | 'improvement' | 'neutral';
 export type DiffValue = string | number | boolean | null | string[];
@@ -175,7 +177,6 @@ const TLS_GOOD: Record<TlsVersionKey, boolean> = { 'tls1.0': false, 'tls1.1': fa
 
 const STAGE_ORDER: readonly Stage[] = ['dns', 'tcp', 'x224', 'negotiation', 'tls', 'credssp', 'mcs'];
 const LEVEL_ORDER = ['none', 'low', 'client_compatible', 'high', 'fips'];
-const WEAK_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit'];
 const ALL_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit', '128bit', 'fips'];
 
 function tlsLabel(k: TlsVersionKey): string {
@@ -199,9 +200,7 @@ function findingKeys(findings: Finding[] | null | undefined): Map<string, Findin
   return out;
 }
 
-function sevRank(s: string): number {
-  return SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
-}
+const sevRank = (s: string): number => severityRank(s as Severity);
 
 function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Required<DiffOptions>): Change[] {
   const c = new Collector(key);

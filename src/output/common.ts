@@ -1,13 +1,10 @@
 /** Small helpers every sink shares: severity order, host naming, and awaited writes. */
-import { SEVERITIES, type Finding, type ProbeRecord, type Severity } from '../record.js';
+import { severityRank, type Finding, type ProbeRecord, type Severity } from '../record.js';
+import { hostPortKey } from '../targets/key.js';
 import type { SinkOptions } from './types.js';
 
 export const DEFAULT_FAIL_ON: Severity = 'high';
 
-/** 0 for info up to 4 for critical. */
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
 
 export function atLeast(s: Severity, threshold: Severity): boolean {
   return severityRank(s) >= severityRank(threshold);
@@ -29,8 +26,7 @@ export function bySeverityDesc(findings: readonly Finding[]): Finding[] {
 
 /** `rdp://host:port`, with IPv6 literals in brackets. Not escaped: callers escape for their format. */
 export function endpointUri(r: Pick<ProbeRecord, 'host' | 'port'>): string {
-  const host = r.host.includes(':') && !r.host.startsWith('[') ? `[${r.host}]` : r.host;
-  return `rdp://${host}:${r.port}`;
+  return `rdp://${hostPortKey(r.host, r.port)}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Finding, ProbeRecord } from '../record.js';
 import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, failsGate, writeChunk } from './common.js';
 import { forTerminal, forWorkflowData, forWorkflowProperty } from './escape.js';
 import { explain } from '../diagnosis/index.js';
+import { hostPortKey } from '../targets/key.js';
 import type { OutputSink, SinkOptions } from './types.js';
 
 export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFAULT_FAIL_ON, failing?: SinkOptions['failing']): 'error' | 'warning' | 'notice' {
@@ -16,9 +17,7 @@ export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFA
   return atLeast(f.severity, 'medium') ? 'warning' : 'notice';
 }
 
-function hostLabel(r: ProbeRecord): string {
-  return r.host.includes(':') ? `[${r.host}]:${r.port}` : `${r.host}:${r.port}`;
-}
+const hostLabel = (r: ProbeRecord): string => hostPortKey(r.host, r.port);
 
 export function annotation(r: ProbeRecord, f: Finding, opts: SinkOptions = {}): string {
   const title = forTerminal(`rdprobe ${f.severity} ${f.id} on ${hostLabel(r)}`);

@@ -6,7 +6,8 @@
  * Location: the host as a logical location and as the artifact URI `rdp://host:port`.
  */
 import type { Finding, ProbeRecord, Severity } from '../record.js';
-import { DEFAULT_FAIL_ON, atLeast, endpointUri, failsGate, severityRank, writeChunk } from './common.js';
+import { DEFAULT_FAIL_ON, atLeast, endpointUri, failsGate, writeChunk } from './common.js';
+import { severityRank } from '../record.js';
 import { toSafeJson } from './escape.js';
 import { explain, formatExplain } from '../diagnosis/index.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';

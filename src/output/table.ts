@@ -16,6 +16,7 @@ import {
 } from '../record.js';
 import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
+import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
@@ -101,7 +102,7 @@ function daysText(days: number, expired: boolean): string {
 }
 
 function hostHeader(r: ProbeRecord): Span[] {
-  const endpoint = r.host.includes(':') ? `[${r.host}]:${r.port}` : `${r.host}:${r.port}`;
+  const endpoint = hostPortKey(r.host, r.port);
   // The target as written, then where it led when that is not obvious from it.
   const spans: Span[] = [{ text: t(r.target === r.host ? endpoint : r.target), style: 'bold' }];
   if (r.target !== r.host && r.target !== endpoint) spans.push({ text: `  ${t(endpoint)}` });

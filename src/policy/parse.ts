@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
+import { hostPortKey } from '../targets/key.js';
 import {
   POLICY_TLS_VERSIONS,
   PolicyError,
@@ -191,7 +192,7 @@ export function hostKeyText(m: HostMatch): string {
     case 'host':
       return m.name;
     case 'host_port':
-      return m.name.includes(':') ? `[${m.name}]:${m.port}` : `${m.name}:${m.port}`;
+      return hostPortKey(m.name, m.port);
   }
 }
 

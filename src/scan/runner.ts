@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Duplex } from 'node:stream';
-import { probeHost, type ProbeDeps, type ScanOptions } from '../checks/index.js';
+import { probeHost, type HostTarget, type ProbeDeps, type ScanOptions } from '../checks/index.js';
 import { udpExchange } from '../transport/udp.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
@@ -18,12 +18,7 @@ export const DEFAULT_CONCURRENCY = 128;
 /** Longest stretch the target loop runs without letting the event loop turn (signals, I/O callbacks). */
 const YIELD_EVERY_MS = 20;
 
-export interface RunnerTarget {
-  target: string;
-  host: string;
-  address: string | null;
-  port: number;
-}
+export type RunnerTarget = HostTarget;
 
 export interface RunOptions {
   concurrency: number;

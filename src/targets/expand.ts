@@ -34,6 +34,8 @@
  * Changing this hash changes which shard scans what: treat it as a stable format.
  */
 import { formatAddress, parseIPv4, parseIPv6, splitZone } from './address.js';
+import { hostPortKey } from './key.js';
+import type { HostTarget } from '../checks/contract.js';
 import { IntervalSet, type Interval } from './intervals.js';
 import {
   checkShard,
@@ -44,14 +46,7 @@ import {
   type TargetSpec,
 } from './spec.js';
 
-export interface Target {
-  /** Stable canonical label (see the top of this file): "rdp01", "10.0.0.5", "[::1]:3390", ... */
-  target: string;
-  /** Lower-case name, or canonical address (with %zone for scoped IPv6). */
-  host: string;
-  /** The literal address when the item was an address or block; null for names (the probe resolves). */
-  address: string | null;
-  port: number;
+export interface Target extends HostTarget {
   /** 4 or 6 for addresses, null for names. */
   family: 4 | 6 | null;
 }
@@ -85,8 +80,8 @@ export function targetHash(key: string): number {
 }
 
 /** The key a target is hashed and deduplicated by: "host:port", IPv6 bracketed. */
-export function targetKey(host: string, family: 4 | 6 | null, port: number): string {
-  return family === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+export function targetKey(host: string, _family: 4 | 6 | null, port: number): string {
+  return hostPortKey(host, port);
 }
 
 /** Which shard (1-based) a target belongs to. */

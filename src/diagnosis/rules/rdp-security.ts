@@ -55,7 +55,8 @@ export const rdpServerKeyWeak: HostRule = (record) => {
   return [{ id: 'rdp_server_key_weak', evidence }];
 };
 
-const WEAK_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit'];
+/** Standard RDP Security methods a passive attacker breaks (RC4 with 40- or 56-bit keys): the one list of them. */
+export const WEAK_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit'];
 const WEAK_LEVELS: readonly string[] = ['none', 'low', 'client_compatible'];
 
 export const weakRdpEncryption: HostRule = (record) => {
