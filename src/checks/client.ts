@@ -8,6 +8,7 @@
 import type { ConnectionAnswer } from '../../protocol/connection.js';
 import { PROTOCOL_RDP } from '../../protocol/negotiation.js';
 import type { RdpConnection } from '../transport/rdp-connection.js';
+import { CONNECT_MS } from '../transport/dialer.js';
 import { now, since } from '../transport/clock.js';
 import type { TlsRange } from '../transport/tls.js';
 import type { CredsspResult, Failure, ProtocolResult, Status, Timings } from '../record.js';
@@ -48,7 +49,7 @@ export const CLIENT: Check<ClientResult> = {
     const t0 = now();
     try {
       await ctx.withConnection(async (conn) => {
-        r.timings.tcp = since(t0);
+        r.timings.tcp = CONNECT_MS.get(conn.stream) ?? since(t0);
         const x0 = now();
         const n = await negotiate(conn, PROBE_REQUESTS.hybrid_ex, ctx.options.cookie, ctx.budget);
         r.timings.x224 = since(x0);

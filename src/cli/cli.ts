@@ -6,6 +6,7 @@ import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
 import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
+import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
@@ -62,6 +63,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
             },
             concurrency: positiveInt('concurrency', o.concurrency),
+            connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
             certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
             failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
@@ -160,6 +162,7 @@ function scanOptions(y: Argv) {
     .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_SCAN_OPTIONS.timeoutMs / 1000), describe: 'timeout per step (5, 2.5s, 500ms)' })
     .option('host-timeout', { type: 'string', default: String(DEFAULT_SCAN_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of one host' })
     .option('concurrency', { alias: 'c', type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'hosts probed at a time' })
+    .option('connect-concurrency', { type: 'string', describe: `first TCP connects in flight (default ${DEFAULT_CONNECT_CONCURRENCY}, within the open-file limit): firewalled addresses wait here, not in the -c probe slots` })
     .option('rate', { type: 'string', describe: 'new connections per second across the scan' })
     .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
     .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })

@@ -36,6 +36,8 @@ export interface ScanArgs {
   outputs: string[];
   probe: ScanOptions;
   concurrency: number;
+  /** --connect-concurrency; undefined: the runner's default. */
+  connectConcurrency: number | undefined;
   rate: number | null;
   certExpiryDays: number;
   failOn: Severity | 'none' | undefined;
@@ -254,6 +256,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     }
     result = await runScan(expandTargets(specs, expandOpts), {
       concurrency: a.concurrency,
+      connectConcurrency: a.connectConcurrency,
       rate: a.rate,
       probe: a.probe,
       dialer: tcpDialer,

@@ -5,11 +5,15 @@ import { udpExchange } from '../transport/udp.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
+import { defaultConnectConcurrency, socketCap } from './limits.js';
 
 /**
  * The one place where rdprobe decides how much happens at once:
- *  - hosts in flight (-c/--concurrency), pulled lazily from the target stream so a /16 never sits in memory;
- *  - connections per host (at most CONNECTIONS_PER_HOST open at a time; the probe itself caps the total);
+ *  - first connects in flight (--connect-concurrency): every address's first TCP connect runs in a stage of its
+ *    own, so addresses that drop SYNs (most of a firewalled subnet) wait out their timeout there and never hold a
+ *    probe slot; the socket a live host connects is its first connection (its client check's), not an extra one;
+ *  - hosts being probed (-c/--concurrency), pulled lazily from the target stream so a /16 never sits in memory;
+ *  - connections per host (at most CONNECTIONS_PER_HOST open at a time; the checks cap the total);
  *  - sockets open across the whole scan (so high concurrency queues instead of running into EMFILE);
  *  - new connections per second (--rate), a token bucket shared by every host.
  */
@@ -21,10 +25,13 @@ const YIELD_EVERY_MS = 20;
 export type RunnerTarget = HostTarget;
 
 export interface RunOptions {
+  /** Hosts probed at once. */
   concurrency: number;
+  /** First connects in flight at once (default: sized from the file descriptors the process may open). */
+  connectConcurrency?: number;
   /** New TCP connections per second across the scan; null = unlimited. */
   rate: number | null;
-  /** Cap on sockets open at once across the scan (defaults from concurrency). */
+  /** Cap on sockets open at once across the scan (default: the connect stage plus the probes, within the fd limit). */
   maxSockets?: number;
   probe: ScanOptions;
   dialer: Dialer;
@@ -51,10 +58,17 @@ export interface RunResult {
   interrupted: boolean;
 }
 
+/** The first connect of an address, made in the connect stage. */
+type FirstConnect = ({ ok: true; stream: Duplex } | { ok: false; error: unknown }) & { ms: number };
+
 export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOptions): Promise<RunResult> {
-  const hostLimit = pLimit(Math.max(1, o.concurrency));
-  const socketLimit = pLimit(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? Math.min(1024, o.concurrency * CONNECTIONS_PER_HOST)));
+  const concurrency = Math.max(1, o.concurrency);
+  const connectConcurrency = Math.max(1, o.connectConcurrency ?? defaultConnectConcurrency(concurrency));
+  const hostLimit = pLimit(concurrency);
+  const connectLimit = pLimit(connectConcurrency);
+  const socketLimit = pLimit(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? socketCap(connectConcurrency, concurrency * CONNECTIONS_PER_HOST)));
   const dialer = rateLimited(resilient(o.dialer), o.rate);
+  const dial: Dialer = (...args) => socketLimitedDial(socketLimit, dialer, args);
   let probed = 0;
   let skipped = 0;
   let excluded = 0;
@@ -65,6 +79,34 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   // Woken by every finishing host; one waiter at a time (Promise.race over the in-flight set would attach a
   // callback to every running host for every new target: quadratic work at high concurrency).
   let wake: (() => void) | null = null;
+
+  const probe = async (t: RunnerTarget, first: FirstConnect | null): Promise<void> => {
+    // Interrupted before its probe started: not in flight, so not probed (a resume picks it up).
+    if (o.signal?.aborted) {
+      if (first?.ok) first.stream.destroy();
+      return;
+    }
+    o.onStart?.(t);
+    const connLimit = pLimit(CONNECTIONS_PER_HOST);
+    const record = await probeHost(t, o.probe, {
+      // The host's first connection is the one the connect stage made (or its failure); later ones are dialled.
+      dialer: first === null ? dial : firstThen(first, dial),
+      connectionSlot: (fn) => connLimit(fn),
+      resolve: o.resolve,
+      udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
+      excluded: o.excluded ?? (() => false),
+      ...(first ? { firstConnectMs: first.ms } : {}),
+    });
+    if (record === null) {
+      excluded++;
+      return;
+    }
+    probed++;
+    writeChain = writeChain.then(() => (writeError ? undefined : o.onRecord(record))).catch((e) => {
+      writeError = e;
+    });
+    await writeChain;
+  };
 
   let lastYield = Date.now();
   for await (const t of targets) {
@@ -80,30 +122,29 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       skipped++;
       continue;
     }
-    // Backpressure: keep at most `concurrency` hosts queued beyond those running, so targets stay lazy.
-    while (hostLimit.pendingCount >= o.concurrency) await new Promise<void>((r) => (wake = r));
+    // Backpressure: targets stay lazy; at most `connectConcurrency` addresses connecting or waiting for a probe slot.
+    while (connectLimit.activeCount + connectLimit.pendingCount >= connectConcurrency || hostLimit.pendingCount >= concurrency) {
+      await new Promise<void>((r) => (wake = r));
+    }
     if (o.signal?.aborted) break;
-    const job = hostLimit(async () => {
-      if (o.signal?.aborted) return;
-      o.onStart?.(t);
-      const connLimit = pLimit(CONNECTIONS_PER_HOST);
-      const record = await probeHost(t, o.probe, {
-        dialer: (...args) => socketLimitedDial(socketLimit, dialer, args),
-        connectionSlot: (fn) => connLimit(fn),
-        resolve: o.resolve,
-        udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
-        excluded: o.excluded ?? (() => false),
-      });
-      if (record === null) {
-        excluded++;
-        return;
-      }
-      probed++;
-      writeChain = writeChain.then(() => (writeError ? undefined : o.onRecord(record))).catch((e) => {
-        writeError = e;
-      });
-      await writeChain;
-    });
+    const job =
+      t.address === null
+        ? // A name is resolved by the probe itself (its record says how the lookup went): straight to a probe slot.
+          hostLimit(() => probe(t, null))
+        : connectLimit(async () => {
+            if (o.signal?.aborted) return;
+            const { ms, byDeadline } = firstConnectWait(o.probe);
+            const t0 = performance.now();
+            const took = () => Math.round((performance.now() - t0) * 10) / 10;
+            const first: FirstConnect = await dial(t.address!, t.port, ms, byDeadline).then(
+              (stream) => ({ ok: true as const, stream, ms: took() }),
+              (error: unknown) => ({ ok: false as const, error, ms: took() }),
+            );
+            // A dead address never takes a probe slot: its record is made at once from the failed connect. A live
+            // one keeps its connect slot until a probe slot is free, so connected sockets waiting stay bounded.
+            if (!first.ok) return probe(t, first);
+            return hostLimit(() => probe(t, first));
+          });
     inFlight.add(job);
     void job
       .finally(() => {
@@ -118,6 +159,21 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
   await writeChain;
   if (writeError) throw writeError;
   return { probed, skipped, excluded, interrupted: Boolean(o.signal?.aborted) };
+}
+
+/** The first connect's wait: the per-step timeout, or the host deadline when that is shorter. */
+function firstConnectWait(p: ScanOptions): { ms: number; byDeadline: boolean } {
+  return p.hostTimeoutMs <= p.timeoutMs ? { ms: p.hostTimeoutMs, byDeadline: true } : { ms: p.timeoutMs, byDeadline: false };
+}
+
+/** A dialer whose first call answers with the connect stage's result, and which dials normally after that. */
+function firstThen(first: FirstConnect, dial: Dialer): Dialer {
+  let used = false;
+  return (...args) => {
+    if (used) return dial(...args);
+    used = true;
+    return first.ok ? Promise.resolve(first.stream) : Promise.reject(first.error);
+  };
 }
 
 /**

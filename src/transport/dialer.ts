@@ -8,8 +8,15 @@ import { TransportError, classifySocketError } from './errors.js';
  */
 export type Dialer = (address: string, port: number, timeoutMs: number, byDeadline: boolean) => Promise<Duplex>;
 
+/**
+ * How long each stream took to connect, ms. A stream may be connected long before a check uses it (the scan's
+ * connect stage opens the first connection of every host), so the connect time travels with the stream.
+ */
+export const CONNECT_MS = new WeakMap<object, number>();
+
 export const tcpDialer: Dialer = (address, port, timeoutMs, byDeadline) =>
   new Promise<Duplex>((resolve, reject) => {
+    const started = performance.now();
     const socket = net.connect({ host: address, port });
     // A socket must always have an error listener: an 'error' without one would crash the whole scan.
     socket.on('error', () => {});
@@ -20,6 +27,7 @@ export const tcpDialer: Dialer = (address, port, timeoutMs, byDeadline) =>
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
+      CONNECT_MS.set(socket, Math.round((performance.now() - started) * 10) / 10);
       resolve(socket);
     });
     socket.once('error', (err) => {

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { Duplex } from 'node:stream';
 import { runScan, type RunnerTarget } from '../../src/scan/runner.js';
 import { DEFAULT_SCAN_OPTIONS } from '../../src/checks/index.js';
 import { TransportError } from '../../src/transport/errors.js';
@@ -29,21 +30,64 @@ function refusing(delayMs: number, log: { at: number[]; open: number; maxOpen: n
 
 const base = (dialer: Dialer, onRecord: (r: MeasuredRecord) => Promise<void>) => ({
   concurrency: 8,
+  connectConcurrency: 8,
   rate: null,
   probe: opts,
   dialer,
   resolve: async (h: string) => h,
+  // The targets are documentation addresses: nothing may ever be sent to them, UDP included.
+  udp: async (): Promise<never> => {
+    throw new TransportError('refused', 'no UDP in this test');
+  },
   onRecord,
 });
 
+/** A dialer whose streams answer every X.224 request with RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER after `delayMs`. */
+function answering(delayMs: number, live: { now: number; max: number }): Dialer {
+  return async () => {
+    live.now++;
+    live.max = Math.max(live.max, live.now);
+    const s = new Duplex({
+      read() {},
+      write(_chunk, _enc, cb) {
+        setTimeout(() => s.push(Buffer.from('030000130ed000001234000300080005000000', 'hex')), delayMs);
+        cb();
+      },
+      final(cb) {
+        s.push(null);
+        cb();
+      },
+    });
+    s.once('close', () => live.now--);
+    s.on('end', () => s.destroy());
+    return s;
+  };
+}
+
 describe('runScan', () => {
-  it('never has more than --concurrency hosts in flight, and writes every record once', async () => {
+  it('never has more than --connect-concurrency first connects in flight, and writes every record once', async () => {
     const log = { at: [] as number[], open: 0, maxOpen: 0 };
     const seen: string[] = [];
-    const r = await runScan(targets(100), { ...base(refusing(5, log), async (rec) => void seen.push(rec.host)), concurrency: 8 });
+    const r = await runScan(targets(100), { ...base(refusing(5, log), async (rec) => void seen.push(rec.host)), concurrency: 2, connectConcurrency: 8 });
     expect(r).toEqual({ probed: 100, skipped: 0, excluded: 0, interrupted: false });
     expect(log.maxOpen).toBeLessThanOrEqual(8);
+    expect(log.maxOpen).toBeGreaterThan(2); // dead addresses are not held to the probe slots (-c 2)
     expect(new Set(seen).size).toBe(100);
+  });
+
+  it('live hosts are probed at most --concurrency at a time, each within its 4 connections, the first one reused', async () => {
+    const live = { now: 0, max: 0 };
+    const seen: MeasuredRecord[] = [];
+    const r = await runScan(targets(30), { ...base(answering(5, live), async (rec) => void seen.push(rec)), concurrency: 3, connectConcurrency: 6 });
+    expect(r.probed).toBe(30);
+    for (const rec of seen) {
+      expect(rec.status).toBe('ok');
+      // client + 5 protocol probes (no TLS, no Standard Security on a HYBRID_REQUIRED server), UDP refused: 7, the
+      // first connect counted once.
+      expect(rec.connections).toBe(7);
+    }
+    // 3 hosts probing x at most 4 connections each, plus connected hosts waiting for a slot (at most 6).
+    expect(live.max).toBeLessThanOrEqual(3 * 4 + 6);
   });
 
   it('pulls targets lazily: never far ahead of the hosts it is probing', async () => {
@@ -56,8 +100,9 @@ describe('runScan', () => {
         maxAhead = Math.max(maxAhead, pulled.count - written);
       }),
       concurrency: 4,
+      connectConcurrency: 4,
     });
-    // running (4) + queued (4) + the one being pulled
+    // connecting (4) + probing (4) + the one being pulled
     expect(maxAhead).toBeLessThanOrEqual(4 * 2 + 1);
   });
 
@@ -96,6 +141,7 @@ describe('runScan', () => {
           if (++calls === 3) throw new Error('EPIPE (test)');
         }),
         concurrency: 2,
+        connectConcurrency: 2,
       }),
     ).rejects.toThrow('EPIPE');
     expect(pulled.count).toBeLessThan(50);
