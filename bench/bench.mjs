@@ -2,7 +2,7 @@
 // rdprobe benchmark: `npm run bench` (= node bench/bench.mjs). Prints measured figures; asserts nothing.
 //
 //   node bench/bench.mjs [sections...] [--json FILE]
-//   sections: startup x224 single closed sixteen peers   (default: all, in that order)
+//   sections: startup x224 single closed sixteen firewalled peers   (default: all, in that order)
 //
 // Environment (all optional):
 //   BENCH_SINGLE_RUNS  runs per host for the single-host figures (default 10)
@@ -12,7 +12,10 @@
 //   BENCH_SSLSCAN_SEQ  0 to skip the one sequential sslscan pass (about a minute)
 //   BENCH_DEADLINE_S   hard limit for the whole run (default 1500 s); every child also has its own timeout
 //
-// Only loopback addresses are touched: the lab (127.0.10.x, 127.0.20.x) and closed 127.1.0.0/20, 127.2.0.0/16.
+// Only loopback addresses are touched: the lab (127.0.10.x, 127.0.20.x) and closed 127.1.0.0/20, 127.2.0.0/16;
+// the firewalled figures use 10.77.0.0/16 inside a network namespace this script creates (routed to its own
+// loopback, SYNs dropped by an iptables rule there) and 127.3.0.0/22 beside the lab, silenced by a DROP rule this
+// script adds and removes (root, Linux).
 // The lab is started with `bash lab/lab.sh start` when it is down, and stopped at the end only if this run
 // started it. Every child process is ours, tracked by pid, and killed by pid on timeout.
 import { spawn, execFileSync } from 'node:child_process';
@@ -35,7 +38,7 @@ const C_VALUES = (process.env.BENCH_C ?? '128,256,512,1024').split(',').map((s) 
 const SSLSCAN_SEQ = process.env.BENCH_SSLSCAN_SEQ !== '0';
 const DEADLINE_S = envInt('BENCH_DEADLINE_S', 1500);
 
-const SECTIONS = ['startup', 'x224', 'single', 'closed', 'sixteen', 'peers'];
+const SECTIONS = ['startup', 'x224', 'single', 'closed', 'sixteen', 'firewalled', 'peers'];
 const argv = process.argv.slice(2);
 let jsonOut = null;
 const wanted = [];
@@ -50,8 +53,11 @@ for (let i = 0; i < argv.length; i++) {
 const run = (s) => wanted.length === 0 || wanted.includes(s);
 
 const TARGET_SINGLE_MS = 300;
-const TARGET_16_S = 30;
-const TARGET_16_MB = 200;
+const TARGET_16_S = 12;
+const TARGET_16_MB = 150;
+const TARGET_FIREWALLED_16_S = 180;
+const FIREWALLED_16 = '10.77.0.0/16';
+const FIREWALLED_NEAR_LAB = '127.3.0.0/22';
 const TARGET_PEER_RATIO = 5;
 
 // The servers the single-host and X.224 figures use; the live set is every xrdp and FreeRDP lab server.
@@ -643,6 +649,7 @@ async function main() {
   let bestC = null;
   if (run('closed')) bestC = await sectionClosed();
   if (run('sixteen')) await sectionSixteen(bestC);
+  if (run('firewalled')) await sectionFirewalled();
   if (run('peers')) await sectionPeers();
 }
 

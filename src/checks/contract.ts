@@ -131,6 +131,8 @@ export interface ProbeDeps {
   connectionSlot: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Name -> first address. Throws TransportError('not_found') when the name does not resolve. */
   resolve: (host: string, timeoutMs: number) => Promise<string>;
+  /** How the host's first connect failed, when the scan's connect stage made it and it failed. */
+  firstConnectFailure?: unknown;
   /** Milliseconds the host's first connect took before the probe started (the scan's connect stage). */
   firstConnectMs?: number;
   /** Whether an address a name resolved to is excluded (--exclude applies to the address probed). */

@@ -61,17 +61,25 @@ export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDep
       address = await deps.resolve(t.host, Math.min(opts.timeoutMs, budget.next().ms));
     } catch (err) {
       const f = toFailure('dns', err instanceof TransportError ? err : new TransportError('not_found', String(err)));
-      return fold({ ...base, address: null, status: 'unreachable', dnsFailure: f, dnsMs: since(d0), run: null, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
+      return fold({ ...base, address: null, status: 'unreachable', failure: f, dnsMs: since(d0), run: null, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
     }
     dnsMs = since(d0);
     if (deps.excluded?.(address, t.port)) return null;
+  }
+  // The first connect failed already (the scan's connect stage): the host is unreachable and no check can run.
+  // Most addresses of a subnet end here, so they skip the scheduler; a connect cut by the deadline goes the long way
+  // (its checks are listed as not measured).
+  const first = deps.firstConnectFailure;
+  if (first !== undefined && !(first instanceof TransportError && (first.kind === 'deadline' || first.kind === 'connection_budget'))) {
+    const run = { results: new Map<string, unknown>(), statuses: new Map(), connections: 1 };
+    return fold({ ...base, address, status: 'unreachable', failure: toFailure('tcp', first), dnsMs, run, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
   }
   try {
     const run = await runChecks(checks, { target: t.target, host: t.host, address, port: t.port }, opts, budget, deps);
     return await fold({ ...base, address, dnsMs, run, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
   } catch (e) {
     // A bug of rdprobe's must cost one host, not the scan: the host gets an `error` record that says so.
-    return fold({ ...base, address, status: 'error', dnsFailure: toFailure('x224', e), dnsMs, run: null, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
+    return fold({ ...base, address, status: 'error', failure: toFailure('x224', e), dnsMs, run: null, totalMs: since(started) + (deps.firstConnectMs ?? 0) });
   }
 }
 

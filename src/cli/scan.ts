@@ -16,7 +16,7 @@ import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { scanInfo } from '../scan/info.js';
 import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
 import { runScan } from '../scan/runner.js';
-import { addressExcluded, countTargets, expandTargets, isTargetError, readTargetLines, readTargetsFile, targetScope, type Shard } from '../targets/index.js';
+import { addressExcluded, countTargets, expandTargetsSync, isTargetError, readTargetLines, readTargetsFile, targetScope, type Shard } from '../targets/index.js';
 import { hostPortKey } from '../targets/key.js';
 import { tcpDialer } from '../transport/dialer.js';
 import { resolveHost } from '../transport/resolve.js';
@@ -254,7 +254,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
         keep(judged);
       }
     }
-    result = await runScan(expandTargets(specs, expandOpts), {
+    result = await runScan(expandTargetsSync(specs, expandOpts), {
       concurrency: a.concurrency,
       connectConcurrency: a.connectConcurrency,
       rate: a.rate,
@@ -265,7 +265,11 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       skip: resume ? (t) => resume!.done.has(hostPortKey(t.host, t.port)) : undefined,
       excluded: addressExcluded(a.exclude),
       onRecord: async (m) => {
-        const judged = judge.judge({ ...m, findings: [], scan: info });
+        // Completed in place: a /16 makes 65536 of these, and a copy of each is garbage to collect.
+        const r = m as ProbeRecord;
+        r.findings = [];
+        r.scan = info;
+        const judged = judge.judge(r);
         progress.add(judged.status);
         if (stdoutTty) progress.clear();
         await outputs.record(judged);

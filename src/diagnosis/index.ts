@@ -6,7 +6,8 @@ import type { Finding, ProbeRecord } from '../record.js';
 import { catalog, FINDING_IDS, isFindingId } from './catalog.js';
 import { entryOf, sortFindings, toFinding } from './findings.js';
 import { HOST_RULES } from './rules/index.js';
-import type { CatalogEntry, DiagnoseOptions, ResolvedOptions } from './types.js';
+import { REACHABILITY_RULES } from './rules/reachability.js';
+import type { CatalogEntry, DiagnoseOptions, ResolvedOptions, RuleHit } from './types.js';
 
 export { catalog, FINDING_IDS, type FindingId } from './catalog.js';
 export { formatExplain, renderFindingsMarkdown } from './format.js';
@@ -30,7 +31,11 @@ function resolve(opts: DiagnoseOptions | undefined): ResolvedOptions {
 /** Findings for one host, most severe first. A rule whose inputs were not measured says nothing. */
 export function diagnose(record: ProbeRecord, opts?: DiagnoseOptions): Finding[] {
   const resolved = resolve(opts);
-  const hits = HOST_RULES.flatMap((rule) => rule(record, resolved));
+  // A host never reached measured nothing the other rules read (they would all stay silent): most addresses of a
+  // subnet scan, so they skip straight to the reachability rules.
+  const rules = record.status === 'unreachable' ? REACHABILITY_RULES : HOST_RULES;
+  const hits: RuleHit[] = [];
+  for (const rule of rules) for (const h of rule(record, resolved)) hits.push(h);
   const ids = new Set(hits.map((h) => h.id));
   const kept = hits.filter((h) => !(entryOf(h.id).superseded_by ?? []).some((other) => ids.has(other)));
   return sortFindings(kept.map((h) => toFinding(h)));

@@ -57,10 +57,13 @@ export class Judge {
    * a line streamed now can carry). Every record of the scan passes through here once.
    */
   judge(r: ProbeRecord): ProbeRecord {
-    const own = [...diagnose(r, this.o.diagnose), ...(this.o.policy ? evaluatePolicy(r, this.o.policy) : [])];
+    const own = diagnose(r, this.o.diagnose);
+    if (this.o.policy) own.push(...evaluatePolicy(r, this.o.policy));
     const streamed = this.fleet.add(r);
     this.note(r, own);
-    return this.finish({ ...r, findings: sortFindings([...own, ...streamed]) });
+    // In place: the record is ours (just probed, or just read back from a file), and a /16 judges 65536 of them.
+    r.findings = streamed.length > 0 ? sortFindings([...own, ...streamed]) : sortFindings(own);
+    return this.finish(r);
   }
 
   /**
@@ -75,9 +78,10 @@ export class Judge {
   /** A judged record with its final fleet findings (every member of a group, not only the later ones). */
   complete(r: ProbeRecord): ProbeRecord {
     if (!this.fleetFinal) throw new Error('Judge.complete before close');
-    const own = r.findings.filter((f) => !FLEET_FINDING_IDS.includes(f.id));
-    const fleet = this.fleetFinal.get(hostPortKey(r.host, r.port)) ?? [];
-    return this.finish({ ...r, findings: sortFindings([...own, ...fleet]) });
+    const fleet = this.fleetFinal.get(hostPortKey(r.host, r.port));
+    if (!fleet && !r.findings.some((f) => FLEET_FINDING_IDS.includes(f.id))) return r;
+    r.findings = sortFindings([...r.findings.filter((f) => !FLEET_FINDING_IDS.includes(f.id)), ...(fleet ?? [])]);
+    return this.finish(r);
   }
 
   /** The gate failed on some record (the fleet findings of every member count once `close` ran). */
@@ -95,6 +99,7 @@ export class Judge {
   }
 
   private finish(r: ProbeRecord): ProbeRecord {
-    return this.o.explainInline ? { ...r, findings: r.findings.map((f) => explainInline(f, r)) } : r;
+    if (this.o.explainInline) r.findings = r.findings.map((f) => explainInline(f, r));
+    return r;
   }
 }

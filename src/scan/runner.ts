@@ -6,6 +6,7 @@ import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
 import { defaultConnectConcurrency, socketCap } from './limits.js';
+import { Slots } from './slots.js';
 
 /**
  * The one place where rdprobe decides how much happens at once:
@@ -19,6 +20,10 @@ import { defaultConnectConcurrency, socketCap } from './limits.js';
  */
 export const CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_CONCURRENCY = 128;
+/** First connects in flight at the start; the stage doubles this while connects are slow. */
+const CONNECT_START = 256;
+/** No first connect finished for this long while every slot is taken: the stage grows. */
+const CONNECT_SLOW_MS = 200;
 /** Longest stretch the target loop runs without letting the event loop turn (signals, I/O callbacks). */
 const YIELD_EVERY_MS = 20;
 
@@ -61,14 +66,27 @@ export interface RunResult {
 /** The first connect of an address, made in the connect stage. */
 type FirstConnect = ({ ok: true; stream: Duplex } | { ok: false; error: unknown }) & { ms: number };
 
-export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOptions): Promise<RunResult> {
+export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<RunnerTarget>, o: RunOptions): Promise<RunResult> {
   const concurrency = Math.max(1, o.concurrency);
   const connectConcurrency = Math.max(1, o.connectConcurrency ?? defaultConnectConcurrency(concurrency));
   const hostLimit = pLimit(concurrency);
-  const connectLimit = pLimit(connectConcurrency);
-  const socketLimit = pLimit(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? socketCap(connectConcurrency, concurrency * CONNECTIONS_PER_HOST)));
+  // The connect stage starts small and grows while its connects are slow (silent addresses waiting out their
+  // timeout), up to --connect-concurrency: refused or answered connects finish in milliseconds and need few slots,
+  // and every connect in flight costs memory (a closed /16 at 4096 in flight peaked near 180 MB, at 256 under 150).
+  const connectSlots = new Slots(Math.min(connectConcurrency, CONNECT_START));
+  let lastConnectDone = Date.now();
+  const grower = setInterval(() => {
+    if (connectSlots.size < connectConcurrency && connectSlots.active >= connectSlots.size && Date.now() - lastConnectDone > CONNECT_SLOW_MS) {
+      connectSlots.grow(Math.min(connectConcurrency, connectSlots.size * 2));
+      const w = wake;
+      wake = null;
+      w?.();
+    }
+  }, CONNECT_SLOW_MS / 2);
+  grower.unref();
+  const socketSlots = new Slots(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? socketCap(connectConcurrency, concurrency * CONNECTIONS_PER_HOST)));
   const dialer = rateLimited(resilient(o.dialer), o.rate);
-  const dial: Dialer = (...args) => socketLimitedDial(socketLimit, dialer, args);
+  const dial: Dialer = (...args) => socketLimitedDial(socketSlots, dialer, args);
   let probed = 0;
   let skipped = 0;
   let excluded = 0;
@@ -87,11 +105,12 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       return;
     }
     o.onStart?.(t);
-    const connLimit = pLimit(CONNECTIONS_PER_HOST);
+    let connLimit: ReturnType<typeof pLimit> | null = null;
     const record = await probeHost(t, o.probe, {
       // The host's first connection is the one the connect stage made (or its failure); later ones are dialled.
       dialer: first === null ? dial : firstThen(first, dial),
-      connectionSlot: (fn) => connLimit(fn),
+      ...(first?.ok === false ? { firstConnectFailure: first.error } : {}),
+      connectionSlot: (fn) => (connLimit ??= pLimit(CONNECTIONS_PER_HOST))(fn),
       resolve: o.resolve,
       udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
       excluded: o.excluded ?? (() => false),
@@ -108,8 +127,40 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
     await writeChain;
   };
 
+  /**
+   * The connect stage of one address: its first TCP connect, in a connect slot. A dead address never takes a probe
+   * slot: its record is made at once from the failed connect. A live one keeps its connect slot until a probe slot
+   * is free, so the connected sockets waiting for one stay bounded.
+   */
+  const connect = async (t: RunnerTarget): Promise<void> => {
+    connectSlots.tryTake() || (await connectSlots.take());
+    try {
+      if (o.signal?.aborted) return;
+      const { ms, byDeadline } = firstConnectWait(o.probe);
+      const t0 = performance.now();
+      const took = () => Math.round((performance.now() - t0) * 10) / 10;
+      let first: FirstConnect;
+      try {
+        first = { ok: true, stream: await dial(t.address!, t.port, ms, byDeadline), ms: took() };
+      } catch (error) {
+        first = { ok: false, error, ms: took() };
+      }
+      lastConnectDone = Date.now();
+      if (!first.ok) return await probe(t, first);
+      return await hostLimit(() => probe(t, first));
+    } finally {
+      connectSlots.give();
+    }
+  };
+
   let lastYield = Date.now();
-  for await (const t of targets) {
+  // A synchronous target stream is walked synchronously (an async generator costs promises per address).
+  const sync = Symbol.iterator in targets ? (targets as Iterable<RunnerTarget>)[Symbol.iterator]() : null;
+  const async = sync ? null : (targets as AsyncIterable<RunnerTarget>)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = sync ? sync.next() : await async!.next();
+    if (next.done) break;
+    const t = next.value;
     // Give the event loop a turn now and then. When every connect fails at once (no route) and the output is a
     // synchronous stream (stdout redirected to a file), each host finishes within microtasks and nextTicks: without
     // this the loop never reaches its poll phase, so Ctrl-C is never delivered and finished work piles up.
@@ -123,7 +174,7 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       continue;
     }
     // Backpressure: targets stay lazy; at most `connectConcurrency` addresses connecting or waiting for a probe slot.
-    while (connectLimit.activeCount + connectLimit.pendingCount >= connectConcurrency || hostLimit.pendingCount >= concurrency) {
+    while (connectSlots.active >= connectSlots.size || hostLimit.pendingCount >= concurrency) {
       await new Promise<void>((r) => (wake = r));
     }
     if (o.signal?.aborted) break;
@@ -131,31 +182,19 @@ export async function runScan(targets: AsyncIterable<RunnerTarget>, o: RunOption
       t.address === null
         ? // A name is resolved by the probe itself (its record says how the lookup went): straight to a probe slot.
           hostLimit(() => probe(t, null))
-        : connectLimit(async () => {
-            if (o.signal?.aborted) return;
-            const { ms, byDeadline } = firstConnectWait(o.probe);
-            const t0 = performance.now();
-            const took = () => Math.round((performance.now() - t0) * 10) / 10;
-            const first: FirstConnect = await dial(t.address!, t.port, ms, byDeadline).then(
-              (stream) => ({ ok: true as const, stream, ms: took() }),
-              (error: unknown) => ({ ok: false as const, error, ms: took() }),
-            );
-            // A dead address never takes a probe slot: its record is made at once from the failed connect. A live
-            // one keeps its connect slot until a probe slot is free, so connected sockets waiting stay bounded.
-            if (!first.ok) return probe(t, first);
-            return hostLimit(() => probe(t, first));
-          });
+        : connect(t);
     inFlight.add(job);
-    void job
-      .finally(() => {
-        inFlight.delete(job);
-        const w = wake;
-        wake = null;
-        w?.();
-      })
-      .catch(() => {}); // probeHost never rejects and write errors travel through writeChain: nothing to lose here
+    // probeHost never rejects and write errors travel through writeChain: nothing to lose in the rejection path.
+    const settled = () => {
+      inFlight.delete(job);
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    job.then(settled, settled);
   }
   await Promise.all(inFlight);
+  clearInterval(grower);
   await writeChain;
   if (writeError) throw writeError;
   return { probed, skipped, excluded, interrupted: Boolean(o.signal?.aborted) };
@@ -180,39 +219,32 @@ function firstThen(first: FirstConnect, dial: Dialer): Dialer {
  * A socket slot is held from dial until the socket closes, so the scan-wide cap counts open sockets, not
  * connection attempts.
  */
-function socketLimitedDial(limit: ReturnType<typeof pLimit>, dialer: Dialer, args: Parameters<Dialer>): Promise<Duplex> {
-  return new Promise<Duplex>((resolve, reject) => {
-    void limit(
-      () =>
-        new Promise<void>((released) => {
-          dialer(...args).then(
-            (s) => {
-              s.once('close', () => released());
-              resolve(s);
-            },
-            (e) => {
-              released();
-              reject(e);
-            },
-          );
-        }),
+function socketLimitedDial(slots: Slots, dialer: Dialer, args: Parameters<Dialer>): Promise<Duplex> {
+  const open = (): Promise<Duplex> =>
+    dialer(...args).then(
+      (s) => {
+        s.once('close', () => slots.give());
+        return s;
+      },
+      (e: unknown) => {
+        slots.give();
+        throw e;
+      },
     );
-  });
+  return slots.tryTake() ? open() : slots.take().then(open);
 }
 
 /** Out of file descriptors is our problem, not the server's: wait and retry instead of reporting a failure. */
 function resilient(dialer: Dialer): Dialer {
-  return async (address, port, timeoutMs, byDeadline) => {
+  return (address, port, timeoutMs, byDeadline) => {
     const until = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await dialer(address, port, Math.max(1, until - Date.now()), byDeadline);
-      } catch (e) {
+    const attempt = (n: number): Promise<Duplex> =>
+      dialer(address, port, Math.max(1, until - Date.now()), byDeadline).catch((e: unknown) => {
         const busy = e instanceof TransportError && /EMFILE|ENFILE|ENOBUFS/.test(e.detail ?? '');
         if (!busy || Date.now() + 50 >= until) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
-      }
-    }
+        return new Promise<void>((r) => setTimeout(r, Math.min(50 * 2 ** n, 500))).then(() => attempt(n + 1));
+      });
+    return attempt(0);
   };
 }
 
