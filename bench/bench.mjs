@@ -483,6 +483,71 @@ async function sectionSixteen(bestC) {
   results.sections.sixteen = out;
 }
 
+// ------------------------------------------------------------------ firewalled
+const FW_MARK = 'rdprobe-bench-firewalled';
+const fwRule = ['INPUT', '-p', 'tcp', '--syn', '-d', FIREWALLED_NEAR_LAB, '-m', 'comment', '--comment', FW_MARK, '-j', 'DROP'];
+const tryRun = (cmd, args) => {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function sectionFirewalled() {
+  head(`Firewalled addresses: ${FIREWALLED_16} silent (SYNs dropped) in a namespace of our own; ${FIREWALLED_NEAR_LAB} silent beside the 16 live lab servers`);
+  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !which('iptables')) {
+    say('   skipped: needs Linux, root, ip netns and iptables (Debian: apt-get install -y iptables)');
+    return;
+  }
+  const ns = `rdprobe-bench-fw-${process.pid}`;
+  const inNs = (cmd, args) => ['netns', 'exec', ns, cmd, ...args];
+  const out = { rdprobe_16: null, nmap_16: null, near_lab: null };
+  try {
+    if (!tryRun('ip', ['netns', 'add', ns])) throw new Error('ip netns add failed');
+    for (const a of [['link', 'set', 'lo', 'up'], ['route', 'add', 'local', FIREWALLED_16, 'dev', 'lo']]) tryRun('ip', inNs('ip', a));
+    tryRun('ip', inNs('iptables', ['-A', 'INPUT', '-p', 'tcp', '--syn', '-d', FIREWALLED_16, '-j', 'DROP']));
+    // rdprobe at its defaults (5 s per step): every address waits out its connect timeout.
+    const file = join(tmp, 'fw16.ndjson');
+    const r = await exec('ip', inNs(process.execPath, [RSS_RUN, ...rdprobeArgs([FIREWALLED_16])]), { timeoutMs: 900_000, stdoutFile: file });
+    const lines = countLines(file);
+    rmSync(file, { force: true });
+    out.rdprobe_16 = { wall_s: r.wallMs / 1000, records: lines, rss_mb: rssOf(r.stderr).maxrssKb / 1024, timed_out: r.timedOut };
+    if (which('nmap')) {
+      const n = await exec('ip', inNs('nmap', ['-Pn', '-n', '-p3389', '-T4', FIREWALLED_16]), { timeoutMs: 1_800_000 });
+      out.nmap_16 = { wall_s: n.wallMs / 1000, timed_out: n.timedOut };
+    }
+  } finally {
+    tryRun('ip', ['netns', 'del', ns]);
+  }
+  const o = out.rdprobe_16;
+  const rows = [['tool', 'flags', 'wall s', 'peak RSS MB', 'result']];
+  rows.push(['rdprobe', 'defaults (-c 128, 5 s, connect stage up to 4096)', f1(o.wall_s), f0(o.rss_mb), o.timed_out ? 'timeout' : `${o.records} records`]);
+  if (out.nmap_16) rows.push(['nmap', '-Pn -n -p3389 -T4', f1(out.nmap_16.wall_s), '', out.nmap_16.timed_out ? 'timeout (30 min)' : 'done']);
+  else rows.push(['nmap', '', '', '', 'not installed']);
+  say(table(rows, ['l', 'l']));
+  const met = !o.timed_out && o.records === 65536 && o.wall_s < TARGET_FIREWALLED_16_S ? 'MET' : 'NOT MET';
+  summary.push([`firewalled /16 (${FIREWALLED_16}), defaults`, `${f1(o.wall_s)} s${out.nmap_16 ? `; nmap -T4 ${f1(out.nmap_16.wall_s)} s` : ''}`, `< ${TARGET_FIREWALLED_16_S} s`, met]);
+
+  // 1024 silent addresses beside the 16 live lab servers, in one scan at the defaults.
+  await ensureLab();
+  while (tryRun('iptables', ['-D', ...fwRule]));
+  tryRun('iptables', ['-I', ...fwRule]);
+  try {
+    const r = await exec(process.execPath, [MAIN, ...rdprobeArgs([FIREWALLED_NEAR_LAB, ...LIVE_HOSTS])], { timeoutMs: 300_000 });
+    const recs = parseNdjson(r.stdout);
+    const live = recs.filter((x) => LIVE_HOSTS.includes(x.host));
+    const full = live.filter((x) => x.status === 'ok' && Object.keys(x.not_measured ?? {}).length === 0).length;
+    out.near_lab = { wall_s: r.wallMs / 1000, live_fully_probed: full, live_unreachable: live.filter((x) => x.status === 'unreachable').length, records: recs.length };
+    say(`   ${FIREWALLED_NEAR_LAB} (1024 silent) + 16 live lab servers, defaults: ${f1(out.near_lab.wall_s)} s, live fully probed ${full}/16, live reported unreachable ${out.near_lab.live_unreachable}`);
+    summary.push(['1024 firewalled + 16 live lab hosts, defaults', `${f1(out.near_lab.wall_s)} s, ${full}/16 live fully probed`, '16/16, none unreachable', full === 16 && out.near_lab.live_unreachable === 0 ? 'MET' : 'NOT MET']);
+  } finally {
+    while (tryRun('iptables', ['-D', ...fwRule]));
+  }
+  results.sections.firewalled = out;
+}
+
 // ------------------------------------------------------------------ peers
 /** nmap's rdp-enum-encryption "Security layer" block per host: { host: Set of names reported SUCCESS }. */
 function parseNmap(text) {

@@ -21,7 +21,8 @@ const FAIL_ON = [...SEVERITIES, 'none'] as const;
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.OK;
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
+  const arrayOptions = (): Set<string> => new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+  const parser: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
     .scriptName('rdprobe')
     // An array option takes one value per flag (repeat it, or use commas): otherwise `--exclude A B` would
     // swallow the target B.
@@ -39,6 +40,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     })
     .exitProcess(false)
     .middleware((o) => restoreDash(o), true)
+    // A scalar option given twice (`--timeout 1 --timeout 2`) takes the last value, as getopt does; yargs would
+    // hand over [1, 2] and the error would quote "1,2". Array options (--exclude, -o) keep every value.
+    .middleware((o) => lastWins(o, arrayOptions()), true)
     .command(
       'scan [targets..]',
       'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
@@ -47,8 +51,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         code = await runScanCommand(
           {
             // `scan -- A B`: what follows `--` is targets too (yargs leaves it in `_`, after the command name).
-            targets: [...((o.targets as string[] | undefined) ?? []), ...o._.slice(1).map(String)],
-            targetsFiles: o['targets-file'] as string[],
+            ...targetsAndFiles([...((o.targets as string[] | undefined) ?? []), ...o._.slice(1).map(String)], o['targets-file'] as string[]),
             ports: ports(o.port),
             exclude: splitList(o.exclude as string[]),
             allowHuge: o['allow-huge'] as boolean,
@@ -146,11 +149,21 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   return code;
 }
 
+/**
+ * `@FILE` among the targets reads FILE like `-i FILE` (the curl/MSBuild convention the docs use: `scan @hosts.txt`).
+ * No host, address or range starts with `@`, so the spelling cannot hide a target.
+ */
+function targetsAndFiles(targets: string[], files: string[]): { targets: string[]; targetsFiles: string[] } {
+  const at = targets.filter((t) => t.startsWith('@'));
+  for (const t of at) if (t.length === 1) throw new CliError('@ needs a file name: @hosts.txt reads targets from hosts.txt');
+  return { targets: targets.filter((t) => !t.startsWith('@')), targetsFiles: [...files, ...at.map((t) => t.slice(1))] };
+}
+
 function scanOptions(y: Argv) {
   // The checks' own switches (--no-tls-versions, --no-udp, ...): adding a check adds its switch here by itself.
   for (const sw of checkSwitches()) y.option(sw.flag, { type: 'boolean', default: sw.default, describe: sw.describe });
   return y
-    .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IPv4/IPv6 ([::1]:3389), CIDR, range 10.0.0.10-40, or - for stdin' })
+    .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IPv4/IPv6 ([::1]:3389), CIDR, range 10.0.0.10-40, @FILE (one target per line), or - for stdin' })
     .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port(s) for targets without one, e.g. 3389,3390' })
     .option('targets-file', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'file with one target per line (# comments); - for stdin' })
     .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'targets to leave out (same syntaxes; comma-separated or repeated)' })
@@ -193,6 +206,10 @@ function scanOptions(y: Argv) {
  * through the parser as a placeholder (argv strings cannot contain NUL) and is put back before validation.
  */
 const STDIN_DASH = '\u0000stdin';
+
+function lastWins(o: Record<string, unknown>, arrays: Set<string>): void {
+  for (const [k, v] of Object.entries(o)) if (Array.isArray(v) && k !== '_' && !arrays.has(k) && v.length > 0) o[k] = v[v.length - 1];
+}
 
 function restoreDash(o: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(o)) {
@@ -246,7 +263,8 @@ function choice<T extends string>(name: string, v: unknown, choices: readonly T[
 /** -o values: each flag one file (`-` is stdout); a flag without a value is an error, not stdout. */
 function outputList(v: unknown): string[] {
   const list = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
-  if (list.some((x) => x === '')) throw new CliError('-o/--output needs a file name (or - for standard output)');
+  // `-o` with nothing after it arrives as an empty array (absent is undefined): never a silent stdout.
+  if ((Array.isArray(v) && v.length === 0) || list.some((x) => x === '')) throw new CliError('-o/--output needs a file name (or - for standard output)');
   return list;
 }
 

@@ -50,7 +50,7 @@ describe.concurrent('scan: input errors exit 2 with one "rdprobe:" line', () => 
   ];
 
   it.each(cases)('%s', async (_name, args, pattern) => {
-    const r = await runCli(['scan', ...args, ...FAST], { timeoutMs: 30_000 });
+    const r = await runCli(['scan', ...FAST, ...args], { timeoutMs: 30_000 });
     expectUsageError(r, pattern);
   });
 
@@ -99,5 +99,15 @@ describe.concurrent('scan: targets from standard input', () => {
     const r = await runCli(['scan', '-i', '-', '-f', 'ndjson', ...FAST], { stdin: '127.0.81.15\n', timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(parseNdjson(r.stdout).map(keyOf)).toEqual(['127.0.81.15:3389']);
+  });
+});
+
+describe.concurrent('options given twice', () => {
+  it('a scalar option takes its last value (as getopt does), an array option keeps every value', async () => {
+    const r = await runCli(['scan', '127.0.81.16', '127.0.81.17', '--timeout', '1', '--timeout', '2', '--exclude', '127.0.81.99', '--exclude', '127.0.81.17', '-f', 'ndjson', '--host-timeout', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = parseNdjson(r.stdout);
+    expect(recs.map(keyOf)).toEqual(['127.0.81.16:3389']);
+    expect((recs[0]!['scan'] as { options: Record<string, unknown> }).options['timeout_ms']).toBe(2000);
   });
 });

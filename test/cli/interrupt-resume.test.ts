@@ -5,7 +5,7 @@
  * --resume on the same file must skip exactly the finished hosts, append the rest, and leave every target
  * exactly once. A half line appended to the file (a write cut short) must be trimmed by the resume.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyOf, parseNdjson, runCli, spawnCli, startFakeRdp, tempDir, waitExit, type FakeRdpServer } from './helpers.js';
@@ -153,5 +153,33 @@ describe('Ctrl-C then --resume', () => {
     const r = await runCli(['scan', '127.0.81.203', '127.0.81.204', '-o', out, '--resume', out, ...PROBE], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(parseNdjson(readFileSync(out, 'utf8')).map(keyOf).sort()).toEqual(['127.0.81.203:3389', '127.0.81.204:3389']);
+  });
+
+  describe.concurrent('--resume reads exactly what scan writes, and refuses anything else (exit 2, one line, file untouched)', () => {
+    const targets = ['127.0.81.210', '127.0.81.211'];
+    /** A real first part: one record of this scan, as scan wrote it. */
+    async function realLine(): Promise<string> {
+      const f = join(tmp.dir, `real-${Math.random().toString(36).slice(2)}.ndjson`);
+      const r = await runCli(['scan', targets[0]!, '-f', 'ndjson', '-o', f, ...PROBE], { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(f, 'utf8').trimEnd();
+    }
+    const cases: [string, (line: string) => string | Buffer, string[], RegExp][] = [
+      ['a binary file', () => Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00, 0x0a, 0x01]), [], /line 1/],
+      ['a JSON document (scan -f json), not ndjson', (l) => JSON.stringify({ records: [JSON.parse(l)] }, null, 2) + '\n', [], /line 1/],
+      ['a broken line in the middle', (l) => `${l}\n{"schema_version":2,"host":\n${l}\n`, [], /line 2/],
+      ['records of a scan with other options', (l) => `${l}\n`, ['--timeout', '2'], /other options/],
+      ['records of a scan with a policy, resumed without it', (l) => `${l}\n`, ['--require-nla'], /other options or policy/],
+    ];
+    it.each(cases)('%s', async (_n, content, extra, pattern) => {
+      const f = join(tmp.dir, `bad-${Math.random().toString(36).slice(2)}.ndjson`);
+      const body = content(await realLine());
+      writeFileSync(f, body);
+      const r = await runCli(['scan', ...targets, '-f', 'ndjson', '-o', f, '--resume', f, ...PROBE, ...extra], { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(readFileSync(f)).toEqual(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    });
   });
 });
