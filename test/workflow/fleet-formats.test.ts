@@ -15,7 +15,7 @@ const HOSTS = ['127.0.10.12', '127.0.10.13', '127.0.10.1', '127.0.10.14', '127.0
 const DUP = ['127.0.10.12', '127.0.10.13'];
 
 type IdMap = Record<string, string[]>;
-const norm = (m: Record<string, Set<string>>): IdMap => Object.fromEntries(Object.entries(m).map(([h, s]) => [h, [...s].sort()]).sort(([a], [b]) => a.localeCompare(b)));
+const norm = (m: Record<string, Set<string>>): IdMap => Object.fromEntries(Object.keys(m).sort().map((h) => [h, [...m[h]!].sort()]));
 function add(m: Record<string, Set<string>>, host: string, id: string): void {
   (m[host] ??= new Set()).add(id);
 }
