@@ -111,3 +111,35 @@ describe.concurrent('options given twice', () => {
     expect((recs[0]!['scan'] as { options: Record<string, unknown> }).options['timeout_ms']).toBe(2000);
   });
 });
+
+describe.concurrent('messages built from input are escaped like record fields (no raw control characters)', () => {
+  const ESC = '\x1b[2J\x1b]0;owned\x07';
+  /** Nothing below 0x20 but the final newline, and no DEL / C1 controls. */
+  function clean(stderr: string): void {
+    expect(stderr.endsWith('\n')).toBe(true);
+    expect(stderr.slice(0, -1)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  }
+  it('explain with an id holding escape sequences', async () => {
+    const r = await runCli(['explain', `bad${ESC}id`]);
+    expect(r.code).toBe(2);
+    clean(r.stderr);
+    expect(r.stderr).toContain('\\x1b[2J');
+  });
+  it('a policy file with an unknown key holding escape sequences, and a name holding one', async () => {
+    const f = join(tmp.dir, `policy\x07${Date.now()}.json`);
+    writeFileSync(f, JSON.stringify({ [`nope${ESC}`]: 1 }));
+    const r = await runCli(['scan', '127.0.81.18', '--policy', f, ...FAST]);
+    expect(r.code).toBe(2);
+    clean(r.stderr);
+  });
+  it('a targets file name and a bad target line holding escape sequences', async () => {
+    const r = await runCli(['scan', '-i', join(tmp.dir, `no\x1bsuch`), ...FAST]);
+    expect(r.code).toBe(2);
+    clean(r.stderr);
+    const f = join(tmp.dir, 'esc-targets.txt');
+    writeFileSync(f, `127.0.81.19\nhost${ESC}.example\n`);
+    const t = await runCli(['scan', '-i', f, ...FAST]);
+    expect(t.code).toBe(2);
+    clean(t.stderr);
+  });
+});
