@@ -36,6 +36,9 @@ SERVERS=(
   "xrdp-dup-a       127.0.10.12 xrdp    tls       high   TLSv1.2,TLSv1.3 dup       -"
   "xrdp-dup-b       127.0.10.13 xrdp    tls       high   TLSv1.2,TLSv1.3 dup       -"
   "xrdp-tls12-only  127.0.10.14 xrdp    tls       high   TLSv1.2         tls12     -"
+  "xrdp-cbc-only    127.0.11.1  xrdp    tls       high   TLSv1.2         cbc       ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA"
+  "xrdp-server-order 127.0.11.2 xrdp    tls       high   TLSv1.2,TLSv1.3 order     AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384"
+  "xrdp-dhe1024     127.0.11.3  xrdp    tls       high   TLSv1.2         dhe1024   DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA:@SECLEVEL=0"
   "freerdp-nla      127.0.20.1  freerdp -         -      -               freerdp-nla -"
   "freerdp-all      127.0.20.2  freerdp -         -      -               freerdp-all -"
   "silent           127.0.30.1  hostile - - - - -"
@@ -154,10 +157,26 @@ EOF
     -startdate "$3" -enddate "$4" -notext -out "$CERTS/$1.crt" >"$d/ca.log" 2>&1 || { cat "$d/ca.log" >&2; die "openssl ca failed for $1"; }
 }
 
+# Self-signed certificates of the TLS-surface servers: base CN days bits md (made when missing, even under running servers).
+SURFACE_CERTS=(
+  "cbc xrdp-cbc-only.lab 365 2048 sha256"
+  "order xrdp-server-order.lab 365 2048 sha256"
+  # OpenSSL sizes the automatic DHE group by the certificate's key: a 1024-bit key gives a 1024-bit group (Logjam).
+  "dhe1024 xrdp-dhe1024.lab 365 1024 sha256"
+)
+
+make_missing_surface_certs() {
+  local spec base
+  for spec in "${SURFACE_CERTS[@]}"; do
+    read -r base _ <<<"$spec"
+    [ -s "$CERTS/$base.crt" ] || { gen_self_signed $spec; chmod 600 "$CERTS/$base.key"; }
+  done
+}
+
 make_certs() {
   # Regenerate when missing or older than a day (keeps "expiring in 10 days" honest), never under running servers.
-  if [ -f "$CERTS/.done" ] && [ -z "$(find "$CERTS/.done" -mmin +1440 2>/dev/null)" ]; then return 0; fi
-  if [ -f "$CERTS/.done" ] && any_running; then return 0; fi
+  if [ -f "$CERTS/.done" ] && [ -z "$(find "$CERTS/.done" -mmin +1440 2>/dev/null)" ]; then make_missing_surface_certs; return 0; fi
+  if [ -f "$CERTS/.done" ] && any_running; then make_missing_surface_certs; return 0; fi
   rm -rf "$CERTS"; mkdir -p "$CERTS"
   local b
   for b in negotiate tls rdp-low rdp-medium rdp-high rdp-fips tls10 tls12; do
@@ -168,6 +187,7 @@ make_certs() {
   gen_self_signed expiring xrdp-expiring.lab 10 2048 sha256
   gen_self_signed weak xrdp-weak.lab 365 1024 sha1
   gen_self_signed dup xrdp-dup.lab 365 2048 sha256
+  make_missing_surface_certs
   # badkey: a good certificate served with a private key that does not belong to it
   gen_self_signed badkey xrdp-badkey.lab 365 2048 sha256
   gen_self_signed badkey-other other-key.lab 365 2048 sha256
@@ -237,9 +257,17 @@ write_xrdp_ini() { # name addr sec crypt protos cert ciphers
 
 start_xrdp() { # name addr sec crypt protos cert ciphers
   write_xrdp_ini "$@"
+  # xrdp has no setting for the server's cipher order: OpenSSL's own configuration (read by libssl at start) adds
+  # ServerPreference for the one instance built to have an order of its own.
+  local conf=""
+  if [ "$1" = xrdp-server-order ]; then
+    conf="$RUN/$1.openssl.cnf"
+    printf '%s\n' 'openssl_conf = openssl_init' '[openssl_init]' 'ssl_conf = ssl_sect' '[ssl_sect]' \
+      'system_default = system_default_sect' '[system_default_sect]' 'Options = ServerPreference' > "$conf"
+  fi
   # --nodaemon: no /var/run/xrdp/xrdp.pid is written or checked, so instances never collide.
   # setsid: own process group, so `stop` also ends per-connection children (fork=true).
-  setsid /usr/sbin/xrdp --nodaemon --config "$RUN/$1.ini" </dev/null >>"$RUN/$1.log" 2>&1 &
+  env ${conf:+OPENSSL_CONF="$conf"} setsid /usr/sbin/xrdp --nodaemon --config "$RUN/$1.ini" </dev/null >>"$RUN/$1.log" 2>&1 &
   echo $! > "$RUN/$1.pid"
 }
 

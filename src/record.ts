@@ -10,11 +10,15 @@
 /**
  * 2: findings carry cause ids instead of the catalog's text (the text is in the catalog, `rdprobe explain`);
  *    `scan` (what the record was measured and judged with) and `not_measured` were added.
+ * 3: TLS from rdprobe's own ClientHello: `tls.versions`/`attempts` gain `ssl2.0` and `ssl3.0`; the deep mode's
+ *    `tls.cipher_suites`, `server_preference`, `groups`, `dh_bits`, `secure_renegotiation`, `compression`,
+ *    `fallback_scsv`, `ocsp_stapling`; `tls.handshake` (the modern client's own handshake); `certificate.chain`,
+ *    `trusted`, `trust_error`; refusal kind `protocol_error`.
  */
-export const RECORD_SCHEMA_VERSION = 2;
+export const RECORD_SCHEMA_VERSION = 3;
 
-/** Versions `rdprobe diff` and `--baseline` can read. */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+/** Versions `rdprobe diff` and `--baseline` can read (older records are read as this version: see diff/load.ts). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 export type Status = 'ok' | 'unreachable' | 'not_rdp' | 'error';
 
@@ -83,16 +87,16 @@ export interface ProtocolResult {
   detail: string | null;
 }
 
-export const TLS_VERSION_KEYS = ['tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
+export const TLS_VERSION_KEYS = ['ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
 export type TlsVersionKey = (typeof TLS_VERSION_KEYS)[number];
 
 /** How a TLS attempt that did not complete looked from the client side. */
 export interface TlsRefusal {
   /** alert: the server sent a TLS alert; reset / closed / timeout: the transport ended; version_mismatch: the
-   * server answered with another version than the only one offered; malformed: the answer was not TLS;
-   * deadline: the host deadline ran out first (the version then counts as not measured: accepted null);
-   * error: anything else (see detail). */
-  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'deadline' | 'version_mismatch' | 'malformed' | 'error';
+   * server answered with another version than the one probed; protocol_error: its ServerHello chose what the
+   * ClientHello did not offer (a suite, a group, an extension); malformed: the answer was not TLS; deadline: the
+   * host deadline ran out first (the version then counts as not measured: accepted null); error: anything else. */
+  kind: 'alert' | 'reset' | 'closed' | 'timeout' | 'deadline' | 'version_mismatch' | 'protocol_error' | 'malformed' | 'error';
   /** TLS alert number (RFC 8446 6) when kind is alert. */
   alert: number | null;
   /** Alert description name, e.g. handshake_failure. */
@@ -103,6 +107,31 @@ export interface TlsRefusal {
 export interface TlsAttempt {
   /** true accepted, false refused, null not tested (or the X.224 step before it broke). */
   accepted: boolean | null;
+  /** IANA name of the suite the server chose from everything offered for this version. */
+  cipher: string | null;
+  refusal: TlsRefusal | null;
+}
+
+/** One accepted cipher suite (the IANA registry's columns and rdprobe's strength grade, analysis/cipher-strength.ts). */
+export interface CipherSuiteEntry {
+  /** "0x002f" (SSL 2.0 cipher specs: 6 hex digits). */
+  id: string;
+  /** IANA name, e.g. TLS_RSA_WITH_AES_128_CBC_SHA. */
+  name: string;
+  /** OpenSSL's name, null when OpenSSL never had the suite. */
+  openssl_name: string | null;
+  kex: string;
+  auth: string;
+  cipher: string;
+  bits: number;
+  pfs: boolean;
+  strength: 'insecure' | 'weak' | 'acceptable' | 'strong' | null;
+}
+
+/** The modern client's own TLS handshake (node:tls, completed or not): what a real client gets. */
+export interface TlsHandshake {
+  completed: boolean | null;
+  version: string | null;
   cipher: string | null;
   refusal: TlsRefusal | null;
 }
@@ -110,12 +139,31 @@ export interface TlsAttempt {
 export interface TlsResult {
   /** The X.224 protocol used to reach TLS for the version probes: ssl, or hybrid (then hybrid_ex) when ssl is refused. */
   via: 'ssl' | 'hybrid' | 'hybrid_ex' | null;
+  /** Each version offered alone in rdprobe's own ClientHello; ssl2.0/ssl3.0 only with --tls-suites (else null). */
   versions: Record<TlsVersionKey, boolean | null>;
   attempts: Record<TlsVersionKey, TlsAttempt>;
   /** Cipher negotiated on the client-like connection (or the best accepted version). */
   cipher: string | null;
   /** TLS version negotiated on the client-like connection (min TLS 1.0, max TLS 1.3). */
   negotiated_version: string | null;
+  /** The client-like connection's handshake; null when that connection did not reach TLS. */
+  handshake: TlsHandshake | null;
+  /** --tls-suites: every accepted suite per accepted version, in the server's order when it has one; else null. */
+  cipher_suites: Partial<Record<TlsVersionKey, CipherSuiteEntry[]>> | null;
+  /** --tls-suites: the server picks by its own order (true) or by the client's (false); null when no version had 2 suites. */
+  server_preference: boolean | null;
+  /** --tls-suites: key exchange groups the server accepts (x25519, secp256r1, ffdhe2048...), in its order. */
+  groups: string[] | null;
+  /** --tls-suites: the smallest DH prime (bits) among the accepted DHE suites; null without DHE. */
+  dh_bits: number | null;
+  /** The server answers renegotiation_info (RFC 5746); null without an accepted TLS 1.2-or-below hello. */
+  secure_renegotiation: boolean | null;
+  /** --tls-suites: the server compresses when offered DEFLATE (CRIME). */
+  compression: boolean | null;
+  /** --tls-suites: the server refuses a fallback hello with TLS_FALLBACK_SCSV (RFC 7507); null with one version. */
+  fallback_scsv: boolean | null;
+  /** The server staples an OCSP response when asked (status_request); null without an accepted hello. */
+  ocsp_stapling: boolean | null;
 }
 
 export interface CertificateInfo {
@@ -143,6 +191,28 @@ export interface CertificateInfo {
   sha256_fingerprint: string;
   /** Certificates the server sent (leaf included). */
   chain_length: number;
+  /** The chain as the server sent it, leaf first. */
+  chain: ChainCertificate[];
+  /**
+   * Whether a path from the leaf through the sent chain reaches a root of the trust store (Node's bundled Mozilla
+   * roots plus --ca-file), every certificate within its dates; null when no chain was received.
+   */
+  trusted: boolean | null;
+  /** Why not: self_signed, unknown_issuer, expired, not_yet_valid, bad_signature, incomplete_chain, chain_order. */
+  trust_error: string | null;
+}
+
+/** What the record says of one certificate by itself (the chain and trust fields belong to the TLS certificate). */
+export type LeafCertificateInfo = Omit<CertificateInfo, 'chain' | 'trusted' | 'trust_error'>;
+
+export interface ChainCertificate {
+  subject: string;
+  issuer: string;
+  not_after: string;
+  sha256_fingerprint: string;
+  self_signed: boolean;
+  /** The next certificate of the chain as sent issued this one (false for the last and for a gap). */
+  issued_by_next: boolean;
 }
 
 export interface NtStatus {
@@ -189,8 +259,8 @@ export interface RdpServerCertificate {
   exponent: number | null;
   /** X.509 chains: number of certificates. */
   chain_length: number | null;
-  /** X.509 chains: the leaf, parsed. */
-  leaf: CertificateInfo | null;
+  /** X.509 chains: the leaf, parsed (clients do not judge a Standard Security chain against a store: no trust fields). */
+  leaf: LeafCertificateInfo | null;
 }
 
 export interface RdpSecurityResult {

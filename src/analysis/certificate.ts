@@ -2,7 +2,7 @@ import type * as X509 from '@peculiar/x509';
 import type * as Asn1js from 'asn1js';
 import { X509Certificate as NodeX509, createHash, webcrypto } from 'node:crypto';
 import { DecodeError } from '../../protocol/errors.js';
-import type { CertificateInfo } from '../record.js';
+import type { LeafCertificateInfo } from '../record.js';
 
 /**
  * @peculiar/x509 and its dependency tree are the heaviest thing rdprobe loads; a scan of closed ports never needs
@@ -60,7 +60,7 @@ const DAY_MS = 86_400_000;
  * Windows keeps in the RDP-Tcp `SSLCertificateSHA1Hash` registry value, so an administrator can compare them.
  * Throws DecodeError('certificate') for bytes that are not a certificate; never anything else.
  */
-export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<CertificateInfo> {
+export async function analyzeCertificate(der: Uint8Array, chainLength: number, now: Date = new Date()): Promise<LeafCertificateInfo> {
   const { x509, asn1js } = await loadX509();
   let cert: X509.X509Certificate;
   let oids: { sigOid: string; keyOid: string; rsaModulusBits: number | null };

@@ -11,7 +11,7 @@ import type { RdpConnection } from '../transport/rdp-connection.js';
 import { CONNECT_MS } from '../transport/dialer.js';
 import { now, since } from '../transport/clock.js';
 import type { TlsRange } from '../transport/tls.js';
-import type { CredsspResult, Failure, ProtocolResult, Status, Timings } from '../record.js';
+import type { CredsspResult, Failure, ProtocolResult, Status, Timings, TlsHandshake } from '../record.js';
 import type { Check, CheckContext } from './contract.js';
 import { credsspStep } from './steps/credssp.js';
 import { toFailure } from './steps/failure.js';
@@ -29,6 +29,8 @@ export interface ClientResult {
   protocol: ProtocolResult | null;
   /** The TLS handshake of this connection, when it completed. */
   tls: { version: string; cipher: string } | null;
+  /** This connection's TLS handshake, completed or not (the record's tls.handshake); null when TLS was not reached. */
+  handshake: TlsHandshake | null;
   /** The certificate this connection saw (reported in preference to any other). */
   cert: PeerCert | null;
   credssp: CredsspResult | null;
@@ -45,7 +47,7 @@ export const CLIENT: Check<ClientResult> = {
   switches: [{ flag: 'credssp', default: true, describe: 'CredSSP/NTLM identity step (--no-credssp skips it)' }],
   needs: () => 'run',
   async run(ctx) {
-    const r: ClientResult = { status: null, protocol: null, tls: null, cert: null, credssp: null, mcs: null, failure: null, timings: {} };
+    const r: ClientResult = { status: null, protocol: null, tls: null, handshake: null, cert: null, credssp: null, mcs: null, failure: null, timings: {} };
     const t0 = now();
     try {
       await ctx.withConnection(async (conn) => {
@@ -88,6 +90,7 @@ async function continueLikeAClient(ctx: CheckContext, conn: RdpConnection, answe
     const t = await tlsStep(conn, ANY_TLS, ctx.budget, withCredssp);
     r.timings.tls = since(t0);
     if (t.cert) r.cert = t.cert;
+    r.handshake = { completed: t.attempt.accepted, version: t.version, cipher: t.attempt.cipher, refusal: t.attempt.refusal };
     if (!t.attempt.accepted) {
       const ref = t.attempt.refusal!;
       r.failure = ctx.observe({ stage: 'tls', reason: ref.kind, detail: ref.alert_description ? `alert ${ref.alert} ${ref.alert_description}` : ref.detail });

@@ -112,6 +112,10 @@ export interface ScanOptions {
   cookie: string | null;
   /** Check switch flag -> on/off (checks without an entry use their switch's default). */
   checks: Record<string, boolean>;
+  /** PEM bundles added to the trust store the certificate chain is judged against (--ca-file). */
+  caCertificates: readonly string[];
+  /** Least time between two connections opened to one host (--connection-spacing), ms; 0: none. */
+  connectionSpacingMs: number;
 }
 
 /** One host to probe, as the targets module yields it. */

@@ -5,6 +5,11 @@
  * own (`rdp_udp`) supplies it through its `section`.
  */
 import { analyzeCertificate } from '../analysis/certificate.js';
+import { suiteStrength } from '../analysis/cipher-strength.js';
+import { analyzeChain, trustStore } from '../analysis/trust.js';
+import type { FirstFlight } from '../../protocol/tls/flight.js';
+import { SSL2_CIPHER_SPECS } from '../../protocol/tls/sslv2.js';
+import { cipherSuiteInfo } from '../../protocol/tls/suites.js';
 import {
   PROTOCOL_KEYS,
   RECORD_SCHEMA_VERSION,
@@ -15,6 +20,7 @@ import {
   type ProtocolResult,
   type RdpSecurityResult,
   type Status,
+  type CipherSuiteEntry,
   type TlsAttempt,
   type TlsResult,
   type TlsVersionKey,
@@ -25,8 +31,11 @@ import { protocolCheckName, type ProtocolProbeResult } from './protocols.js';
 import type { RdpSecurityCheckResult } from './rdp-security.js';
 import type { HostRun } from './scheduler.js';
 import { rdpSecurityResult, type McsOutcome } from './steps/mcs.js';
-import type { PeerCert } from './steps/tls.js';
-import { RIDING_VERSION, type TlsRide, type TlsVersionsResult } from './tls-versions.js';
+import { versionProbes } from './tls/collect.js';
+import type { TlsFeaturesResult } from './tls/features.js';
+import type { TlsGroupsResult } from './tls/groups.js';
+import type { TlsSuitesResult } from './tls/suites.js';
+import type { TlsVersionsResult, VersionProbe } from './tls/versions.js';
 
 /** nla_required: every non-CredSSP request refused and a CredSSP one accepted; null while unknown. */
 export function nlaRequired(p: Partial<Record<ProtocolKey, ProtocolResult>>): boolean | null {
@@ -51,6 +60,8 @@ export interface FoldInput {
   checks: readonly Check[];
   scannedAt: Date;
   totalMs: number;
+  /** PEM bundles added to the trust store (--ca-file). */
+  caCertificates: readonly string[];
 }
 
 export async function fold(i: FoldInput): Promise<MeasuredRecord> {
@@ -61,32 +72,8 @@ export async function fold(i: FoldInput): Promise<MeasuredRecord> {
   const protocols =
     client?.protocol != null ? (Object.fromEntries(PROTOCOL_KEYS.map((k) => [k, probe(k) ?? NOT_TESTED])) as Record<ProtocolKey, ProtocolResult>) : null;
 
-  // TLS: the version attempts, the TLS 1.2 attempt that rode on the ssl/hybrid probe, and the client's handshake.
-  const versions = get<TlsVersionsResult>('tls_versions');
-  const ride = versions && versions.via !== 'hybrid_ex' ? (get<ProtocolProbeResult>(protocolCheckName(versions.via))?.rides['tls_versions'] as TlsRide | undefined) : undefined;
-  let tls: TlsResult | null = null;
-  if (versions || ride || client?.tls) {
-    const attempts: Partial<Record<TlsVersionKey, TlsAttempt>> = { ...(versions?.attempts ?? {}), ...(ride ? { [RIDING_VERSION]: ride.attempt } : {}) };
-    const all = Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v] ?? { accepted: null, cipher: null, refusal: null }])) as Record<TlsVersionKey, TlsAttempt>;
-    tls = {
-      via: versions?.via ?? null,
-      versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, all[v].accepted])) as Record<TlsVersionKey, boolean | null>,
-      attempts: all,
-      cipher: client?.tls?.cipher ?? [...TLS_VERSION_KEYS].reverse().map((v) => all[v].cipher).find((c) => c) ?? null,
-      negotiated_version: client?.tls?.version ?? null,
-    };
-  }
-
-  // The certificate to report: the client connection's, else the first any TLS attempt saw.
-  const cert: PeerCert | null = client?.cert ?? ride?.cert ?? versions?.cert ?? null;
-  let certificate: CertificateInfo | null = null;
-  if (cert) {
-    try {
-      certificate = await analyzeCertificate(cert.der, cert.chainLength, i.scannedAt);
-    } catch {
-      certificate = null; // an unparseable certificate is a finding for later issues, not a crash
-    }
-  }
+  const tls = tlsSection(i.run, client);
+  const certificate = await certificateSection(i, client);
 
   // Standard RDP Security: the methods offered alone (one rode on the rdp probe) and the client's offer of all.
   const methods = get<RdpSecurityCheckResult>('rdp_security');
@@ -130,4 +117,90 @@ export async function fold(i: FoldInput): Promise<MeasuredRecord> {
   record['connections'] = i.run?.connections ?? 0;
   record['not_measured'] = notMeasured;
   return record as unknown as MeasuredRecord;
+}
+
+const NOT_TRIED: TlsAttempt = { accepted: null, cipher: null, refusal: null };
+
+/** Versions newest first: the flight a section reads comes from the newest accepted version. */
+const NEWEST_FIRST = [...TLS_VERSION_KEYS].reverse();
+
+/** The accepted flights, newest version first. */
+function flights(probes: Partial<Record<TlsVersionKey, VersionProbe>>): FirstFlight[] {
+  return NEWEST_FIRST.map((v) => probes[v]?.flight).filter((f): f is FirstFlight => f !== null && f !== undefined);
+}
+
+/** One accepted suite as the record lists it. */
+function suiteEntry(v: TlsVersionKey, id: number): CipherSuiteEntry {
+  if (v === 'ssl2.0') {
+    const s = SSL2_CIPHER_SPECS.get(id);
+    // SSL 2.0 itself is broken (no handshake integrity, RFC 6176): every one of its cipher specs is insecure.
+    return { id: `0x${id.toString(16).padStart(6, '0')}`, name: s?.name ?? `unknown(0x${id.toString(16)})`, openssl_name: s?.openssl ?? null, kex: 'RSA', auth: 'RSA', cipher: s?.name.replace(/^SSL_CK_|_WITH_MD5$/g, '') ?? 'unknown', bits: s?.bits ?? 0, pfs: false, strength: 'insecure' };
+  }
+  const s = cipherSuiteInfo(id);
+  return {
+    id: `0x${id.toString(16).padStart(4, '0')}`,
+    name: s?.iana ?? `unknown(0x${id.toString(16).padStart(4, '0')})`,
+    openssl_name: s?.openssl ?? null,
+    kex: s?.kx ?? 'unknown',
+    auth: s?.auth ?? 'unknown',
+    cipher: s ? `${s.cipher}${s.mode === 'none' || s.mode === 'stream' ? '' : `_${s.mode}`}` : 'unknown',
+    bits: s?.bits ?? 0,
+    pfs: s?.pfs ?? false,
+    strength: suiteStrength(id),
+  };
+}
+
+/** tls: the version probes (own hellos), the deep mode's findings, and the modern client's own handshake. */
+function tlsSection(run: HostRun | null, client: ClientResult | undefined): TlsResult | null {
+  const results = { get: <T>(n: string) => run?.results.get(n) as T | undefined };
+  const versions = results.get<TlsVersionsResult>('tls_versions');
+  const probes = versionProbes(results);
+  if (!versions && Object.keys(probes).length === 0 && !client?.handshake) return null;
+  const attempts = Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, probes[v]?.attempt ?? NOT_TRIED])) as Record<TlsVersionKey, TlsAttempt>;
+  const accepted = flights(probes);
+  const upTo12 = accepted.filter((f) => f.kind === 'tls' && f.version !== null && f.version < 0x0304 && f.serverHello !== null);
+  const deep = results.get<TlsSuitesResult>('tls_suites');
+  const groups = results.get<TlsGroupsResult | null>('tls_groups');
+  const features = results.get<TlsFeaturesResult>('tls_features');
+  let cipherSuites: TlsResult['cipher_suites'] = null;
+  let preference: boolean | null = null;
+  if (deep) {
+    cipherSuites = {};
+    for (const v of TLS_VERSION_KEYS) {
+      const ids = deep.suites[v];
+      if (ids) cipherSuites[v] = ids.map((id) => suiteEntry(v, id));
+    }
+    const prefs = Object.values(deep.preference).filter((p): p is boolean => p !== null && p !== undefined);
+    preference = prefs.length === 0 ? null : prefs.every((p) => p);
+  }
+  return {
+    via: versions?.via ?? null,
+    versions: Object.fromEntries(TLS_VERSION_KEYS.map((v) => [v, attempts[v].accepted])) as Record<TlsVersionKey, boolean | null>,
+    attempts,
+    cipher: client?.tls?.cipher ?? NEWEST_FIRST.map((v) => attempts[v].cipher).find((c) => c) ?? null,
+    negotiated_version: client?.tls?.version ?? null,
+    handshake: client?.handshake ?? null,
+    cipher_suites: cipherSuites,
+    server_preference: preference,
+    groups: groups?.groups ?? null,
+    dh_bits: deep && deep.dhBits.length > 0 ? Math.min(...deep.dhBits) : null,
+    // Every hello sends renegotiation_info and status_request: any accepted TLS <= 1.2 answer tells.
+    secure_renegotiation: upTo12.length > 0 ? upTo12.some((f) => f.serverHello!.parsed.renegotiationInfo !== null) : null,
+    compression: features?.compression ?? null,
+    fallback_scsv: features?.fallbackScsv ?? null,
+    ocsp_stapling: accepted.some((f) => f.kind === 'tls' && (f.tls13 === null || f.tls13.decrypted)) ? accepted.some((f) => f.ocspResponse !== null) : null,
+  };
+}
+
+/** The certificate: the chain as sent in the newest accepted flight that carried one, else the client's. */
+async function certificateSection(i: FoldInput, client: ClientResult | undefined): Promise<CertificateInfo | null> {
+  const results = { get: <T>(n: string) => i.run?.results.get(n) as T | undefined };
+  const sent = flights(versionProbes(results)).find((f) => f.certificates.length > 0)?.certificates ?? client?.cert?.chain ?? null;
+  if (sent === null || sent.length === 0) return null;
+  try {
+    const leaf = await analyzeCertificate(sent[0]!, sent.length, i.scannedAt);
+    return { ...leaf, ...analyzeChain(sent, i.scannedAt, trustStore(i.caCertificates)) };
+  } catch {
+    return null; // an unparseable certificate is a finding for later issues, not a crash
+  }
 }

@@ -14,10 +14,14 @@ import { RDP_SECURITY } from './rdp-security.js';
 import { RDP_UDP } from './rdp-udp.js';
 import { runChecks } from './scheduler.js';
 import { toFailure } from './steps/failure.js';
-import { TLS_VERSIONS } from './tls-versions.js';
+import { TLS_FEATURES } from './tls/features.js';
+import { TLS_GROUPS } from './tls/groups.js';
+import { TLS_LEGACY } from './tls/legacy.js';
+import { TLS_SUITES } from './tls/suites.js';
+import { TLS_VERSIONS } from './tls/versions.js';
 
 /** Every check, in the order their record sections appear. */
-export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, RDP_SECURITY, RDP_UDP] as readonly Check[];
+export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, TLS_LEGACY, TLS_SUITES, TLS_GROUPS, TLS_FEATURES, RDP_SECURITY, RDP_UDP] as readonly Check[];
 
 /**
  * The connections the default checks may open to one host together: Windows logs and throttles hosts that open many
@@ -27,7 +31,9 @@ export const MAX_CONNECTIONS = 12;
 
 /** Every switch the checks declare (the scan command's --[no-]<flag> options). */
 export function checkSwitches(checks: readonly Check[] = CHECKS): CheckSwitch[] {
-  return checks.flatMap((c) => [...(c.switch ? [c.switch] : []), ...(c.switches ?? [])]);
+  // Several checks may share one switch (the TLS deep mode's): each flag once.
+  const all = checks.flatMap((c) => [...(c.switch ? [c.switch] : []), ...(c.switches ?? [])]);
+  return all.filter((s, i) => all.findIndex((x) => x.flag === s.flag) === i);
 }
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
@@ -35,6 +41,8 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   hostTimeoutMs: 30000,
   cookie: 'rdprobe',
   checks: Object.fromEntries(checkSwitches().map((s) => [s.flag, s.default])),
+  caCertificates: [],
+  connectionSpacingMs: 0,
 };
 
 /** The TCP connections the checks enabled in `o` may open to one host. */
@@ -52,7 +60,7 @@ export async function probeHost(t: HostTarget, opts: ScanOptions, deps: ProbeDep
   const started = now();
   const scannedAt = (deps.clock ?? (() => new Date()))();
   const budget = Budget.start(opts.timeoutMs, opts.hostTimeoutMs);
-  const base = { target: t, checks, scannedAt };
+  const base = { target: t, checks, scannedAt, caCertificates: opts.caCertificates };
   let address = t.address;
   let dnsMs: number | undefined;
   if (address === null) {

@@ -28,6 +28,16 @@ export async function runChecks(
   const statuses = new Map<string, CheckStatus>();
   const done = new Set<string>();
   let connections = 0;
+  // --connection-spacing: the earliest time the next connection to this host may open.
+  let nextOpenAt = 0;
+  const space = async (): Promise<void> => {
+    const gap = options.connectionSpacingMs;
+    if (gap <= 0) return;
+    const at = Math.max(Date.now(), nextOpenAt);
+    nextOpenAt = at + gap;
+    const wait = Math.min(at - Date.now(), Math.max(0, budget.deadline - Date.now()));
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  };
   const active = checks.filter((c) => enabled(c, options));
   for (const c of checks) if (!active.includes(c)) statuses.set(c.name, 'skipped');
   const rides = new Map<ProtocolKey, { check: string; ride: Ride }[]>();
@@ -71,6 +81,7 @@ export async function runChecks(
           }
           used++;
           connections++;
+          await space();
           const conn = await RdpConnection.open(deps.dialer, host.address, host.port, budget);
           try {
             return await body(conn);

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
+import { parsePemBundle } from '../analysis/trust.js';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
 import { OUTPUT_FORMATS } from '../output/index.js';
 import { forTerminal } from '../output/escape.js';
 import { POLICY_TLS_VERSIONS } from '../policy/index.js';
+import { PRESET_NAMES } from '../policy/presets.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
 import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
@@ -64,14 +67,19 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               cookie: cookie(o.cookie),
               // Every check's switch, as the checks declare them (src/checks).
               checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
+              caCertificates: caFiles(o['ca-file'] as string[]),
+              connectionSpacingMs: o['connection-spacing'] === undefined ? 0 : parseDuration('connection-spacing', o['connection-spacing']),
             },
+            caFiles: o['ca-file'] as string[],
             concurrency: positiveInt('concurrency', o.concurrency),
             connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
             certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
             failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
             explainInline: o['explain-inline'] as boolean,
+            csvRows: choice('csv-rows', o['csv-rows'], ['hosts', 'suites'] as const),
             policyFile: o.policy as string | undefined,
+            policyPreset: o['policy-preset'] === undefined ? undefined : choice('policy-preset', o['policy-preset'], PRESET_NAMES),
             policyFlags: policyFlags(o),
             baseline: o.baseline as string | undefined,
             resume: o.resume as string | undefined,
@@ -166,6 +174,8 @@ function scanOptions(y: Argv) {
     .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IPv4/IPv6 ([::1]:3389), CIDR, range 10.0.0.10-40, @FILE (one target per line), or - for stdin' })
     .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port(s) for targets without one, e.g. 3389,3390' })
     .option('targets-file', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'file with one target per line (# comments); - for stdin' })
+    .option('ca-file', { type: 'string', array: true, default: [] as string[], describe: 'PEM file of CA certificates to trust besides the bundled roots (an enterprise CA); repeatable' })
+    .option('connection-spacing', { type: 'string', describe: 'least time between two connections to one host (e.g. 200ms): spreads the deep TLS scan out' })
     .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'targets to leave out (same syntaxes; comma-separated or repeated)' })
     .option('allow-huge', { type: 'boolean', default: false, describe: 'allow one target item to expand to more than 2^24 addresses' })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the target set' })
@@ -181,11 +191,12 @@ function scanOptions(y: Argv) {
     .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })
     .option('max-clock-skew', { type: 'string', describe: 'policy: |server clock - prober clock| at most this many seconds' })
     .option('fail-on', { type: 'string', describe: `exit 1 when a finding at or above this severity is found: ${FAIL_ON.join(', ')}` })
+    .option('csv-rows', { type: 'string', default: 'hosts', describe: 'csv: hosts (one row per host) or suites (one row per host, version and accepted cipher suite: the long form auditors pivot on; needs --tls-suites)' })
     .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
     .option('require-nla', { type: 'boolean', describe: 'policy: NLA must be required' })
     .option('forbid-standard-rdp-security', { type: 'boolean', describe: 'policy: PROTOCOL_RDP must be refused' })
     .option('min-tls', { type: 'string', describe: `policy: no TLS version below this accepted (${POLICY_TLS_VERSIONS.join(', ')})` })
-    .option('forbid-tls', { type: 'string', array: true, describe: 'policy: TLS versions that must be refused, e.g. 1.0,1.1' })
+    .option('forbid-tls', { type: 'string', array: true, describe: 'policy: versions that must be refused, e.g. ssl3,1.0,1.1 (ssl2/ssl3 need --tls-suites)' })
     .option('min-cert-days', { type: 'string', describe: 'policy: certificate valid for at least this many days' })
     .option('min-key-bits', { type: 'string', describe: 'policy: certificate key at least this many (RSA-equivalent) bits' })
     .option('forbid-self-signed', { type: 'boolean', describe: 'policy: certificate must not be self-signed' })
@@ -193,6 +204,12 @@ function scanOptions(y: Argv) {
     .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
     .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
+    .option('forbid-suites', { type: 'string', array: true, describe: 'policy: cipher suites that must be refused, IANA names or globs (TLS_RSA_*,*_CBC_*)' })
+    .option('allow-suites', { type: 'string', array: true, describe: 'policy: the only cipher suites that may be accepted, IANA names or globs' })
+    .option('min-dh-bits', { type: 'string', describe: 'policy: DHE prime at least this many bits' })
+    .option('require-pfs', { type: 'boolean', describe: 'policy: every TLS 1.0-1.2 suite must have forward secrecy' })
+    .option('require-trusted-cert', { type: 'boolean', describe: 'policy: the certificate must chain to a trusted root (bundled roots + --ca-file)' })
+    .option('policy-preset', { type: 'string', describe: `a named baseline to gate against: ${PRESET_NAMES.join(', ')} (Mozilla Server Side TLS 5.7); --policy and rule flags override it` })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -261,6 +278,24 @@ function choice<T extends string>(name: string, v: unknown, choices: readonly T[
 }
 
 /** -o values: each flag one file (`-` is stdout); a flag without a value is an error, not stdout. */
+/** Each --ca-file's text, checked to hold PEM certificates (the trust store parses them when a chain arrives). */
+function caFiles(files: string[]): string[] {
+  return files.map((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new CliError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      parsePemBundle(text);
+    } catch (e) {
+      throw new CliError(`--ca-file ${f}: ${(e as Error).message}`);
+    }
+    return text;
+  });
+}
+
 function outputList(v: unknown): string[] {
   const list = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
   // `-o` with nothing after it arrives as an empty array (absent is undefined): never a silent stdout.
@@ -312,6 +347,11 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('max-clock-skew', 'max_clock_skew');
   flag('allow-unreachable', 'allow_unreachable', Boolean);
   flag('forbid-udp', 'forbid_udp', Boolean);
+  flag('forbid-suites', 'forbid_suites', (v) => splitList(v as string[]));
+  flag('allow-suites', 'allow_suites', (v) => splitList(v as string[]));
+  flag('min-dh-bits', 'min_dh_bits');
+  flag('require-pfs', 'require_pfs', Boolean);
+  flag('require-trusted-cert', 'require_trusted_cert', Boolean);
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {

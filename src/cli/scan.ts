@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { POLICY_PRESETS } from '../policy/presets.js';
 /**
  * `rdprobe scan`: wires the input (targets, policy, resume file, baseline) to the runner, every record through the
  * Judge, and the judged records to the outputs. It does not judge and it does not format: it decides what goes
@@ -35,6 +37,8 @@ export interface ScanArgs {
   /** -o values in order; `-` is standard output. Empty: standard output. */
   outputs: string[];
   probe: ScanOptions;
+  /** --ca-file paths (their text is in probe.caCertificates). */
+  caFiles: string[];
   concurrency: number;
   /** --connect-concurrency; undefined: the runner's default. */
   connectConcurrency: number | undefined;
@@ -42,11 +46,15 @@ export interface ScanArgs {
   certExpiryDays: number;
   failOn: Severity | 'none' | undefined;
   policyFile: string | undefined;
+  /** --policy-preset: a named baseline under the file and the rule flags. */
+  policyPreset: string | undefined;
   /** Rule flags as the JSON values a policy file would hold (validated like the file's keys). */
   policyFlags: Record<string, unknown>;
   baseline: string | undefined;
   resume: string | undefined;
   explainInline: boolean;
+  /** csv rows: one per host, or one per host, version and suite. */
+  csvRows: 'hosts' | 'suites';
   progress: boolean;
   quiet: boolean;
   color: boolean | undefined;
@@ -122,6 +130,9 @@ function measuredOptions(p: ScanOptions, certExpiryDays: number): Record<string,
     // Every check switch, by its flag (tls-versions, udp, ...).
     ...p.checks,
     cert_expiry_days: certExpiryDays,
+    // The trust store changes the verdict on a chain: its content (not its file name) is what counts.
+    ca_file: p.caCertificates.length === 0 ? '' : createHash('sha256').update(p.caCertificates.join('\n')).digest('hex').slice(0, 12),
+    connection_spacing_ms: p.connectionSpacingMs,
   };
 }
 
@@ -155,7 +166,10 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
 
   let policy: Policy | null = null;
   try {
-    const file = a.policyFile ? await loadPolicy(a.policyFile) : null;
+    const preset = a.policyPreset ? POLICY_PRESETS[a.policyPreset]! : null;
+    const loaded = a.policyFile ? await loadPolicy(a.policyFile) : null;
+    // A preset is the base; the file overrides it, the rule flags override both.
+    const file = preset ? mergePolicies({ source: preset.source, rules: { ...preset.rules }, hosts: [] }, loaded) : loaded;
     const hasFlags = Object.keys(a.policyFlags).length > 0;
     policy = file || hasFlags ? mergePolicies(file, hasFlags ? policyFromFlags(a.policyFlags as Partial<PolicyRules>) : null) : null;
   } catch (e) {
@@ -191,6 +205,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   const inputs: [string, string][] = [
     ...a.targetsFiles.filter((f) => f !== '-').map((f): [string, string] => ['--targets-file', f]),
     ...(a.policyFile ? [['--policy', a.policyFile] as [string, string]] : []),
+    ...a.caFiles.map((f): [string, string] => ['--ca-file', f]),
     ...(a.baseline ? [['--baseline', a.baseline] as [string, string]] : []),
     ...(a.resume && !appendTo ? [['--resume', a.resume] as [string, string]] : []),
   ];
@@ -217,6 +232,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       color: a.color,
       failOn: a.failOn === undefined || a.failOn === 'none' ? undefined : a.failOn,
       failing: judge.hasGate ? judge.failsGate : undefined,
+      csvRows: a.csvRows,
     });
   } catch (e) {
     // An output that cannot be opened before the scan starts is an input error.

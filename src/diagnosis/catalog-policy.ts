@@ -20,6 +20,11 @@ export const POLICY_FINDING_IDS = [
   'policy_unreachable',
   'policy_unverified',
   'policy_forbid_udp',
+  'policy_forbid_suites',
+  'policy_allow_suites',
+  'policy_min_dh_bits',
+  'policy_require_pfs',
+  'policy_require_trusted_cert',
 ] as const;
 
 export type PolicyFindingId = (typeof POLICY_FINDING_IDS)[number];
@@ -30,6 +35,9 @@ const RDS_SECURITY_GPO =
   'Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security';
 const CERT_CHECKS = [`${TS_SETTING} | Select-Object SSLCertificateSHA1Hash`, LIST_RDP_CERTS, LIST_MY_CERTS];
 const POLICY_REFERENCE = 'rdprobe docs/policy.md (rules, per-host overrides, precedence)';
+const SUITE_ORDER_GPO = 'Computer Configuration > Administrative Templates > Network > SSL Configuration Settings > SSL Cipher Suite Order';
+const LIST_SUITES = 'Get-TlsCipherSuite | Format-Table Name, Exchange, Cipher, CipherLength, Hash';
+const QUERY_SUITE_POLICY = r`reg query "HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002" /v Functions`;
 
 export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> } = {
   policy_require_nla: {
@@ -214,6 +222,69 @@ export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> 
       'Or filter UDP 3389 at the host firewall (disable the "Remote Desktop - User Mode (UDP-In)" rule) and on the network.',
     ],
     references: ['[MS-RDPEUDP] 3.1.5.1 connection handshake', 'Microsoft Learn: "Select RDP transport protocols" (Remote Desktop Session Host policy)', POLICY_REFERENCE],
+  },
+  policy_forbid_suites: {
+    severity: 'high',
+    title: 'Policy: a forbidden cipher suite is accepted',
+    summary: 'The server accepts a cipher suite that matches one of the policy\'s forbid_suites patterns (IANA names, shell-style globs).',
+    trigger: 'rule forbid_suites and a suite in tls.cipher_suites (or a version probe\'s chosen tls.attempts[v].cipher) matches it',
+    scope: 'policy',
+    causes: [c('suite_order', 'likely', `The "SSL Cipher Suite Order" policy (${SUITE_ORDER_GPO}) or the local suite list still has it.`)],
+    event_ids: [],
+    checks: [LIST_SUITES, QUERY_SUITE_POLICY],
+    remediation: [`Remove the suites: Disable-TlsCipherSuite -Name <IANA name>, or set "${SUITE_ORDER_GPO}" to a list without them; reboot and scan again with --tls-suites.`],
+    references: ['Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)', POLICY_REFERENCE],
+  },
+  policy_allow_suites: {
+    severity: 'high',
+    title: 'Policy: a cipher suite outside the allowed list is accepted',
+    summary: 'The server accepts a cipher suite that matches none of the policy\'s allow_suites patterns (a preset such as Mozilla\'s "intermediate" is such a list).',
+    trigger: 'rule allow_suites and a suite in tls.cipher_suites (or a version probe\'s chosen tls.attempts[v].cipher) matches none of them',
+    scope: 'policy',
+    causes: [c('suite_order', 'likely', 'The server\'s suite list is wider than the allowed list (Windows keeps TLS_RSA_* and CBC suites by default).')],
+    event_ids: [],
+    checks: [LIST_SUITES, QUERY_SUITE_POLICY],
+    remediation: [`Set "${SUITE_ORDER_GPO}" to exactly the allowed suites (the evidence lists the others), reboot, then scan again with --tls-suites.`],
+    references: ['rdprobe docs/policy.md (presets: Mozilla Server Side TLS 5.7)', POLICY_REFERENCE],
+  },
+  policy_min_dh_bits: {
+    severity: 'high',
+    title: 'Policy: the Diffie-Hellman group is smaller than required',
+    summary: 'The server\'s DHE suites use a prime smaller than the policy\'s min_dh_bits.',
+    trigger: 'rule min_dh_bits and tls.dh_bits below it',
+    scope: 'policy',
+    causes: [c('server_min', 'likely', 'Schannel\'s ServerMinKeyBitLength for Diffie-Hellman is below the policy (1024 bits on older releases).')],
+    event_ids: [],
+    checks: [r`reg query "HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms\Diffie-Hellman" /v ServerMinKeyBitLength`],
+    remediation: [r`reg add "HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms\Diffie-Hellman" /v ServerMinKeyBitLength /t REG_DWORD /d 0x800 /f, or remove the TLS_DHE_* suites; reboot.`],
+    references: ['Microsoft Learn: Security Advisory 3174644 (Diffie-Hellman key exchange)', POLICY_REFERENCE],
+  },
+  policy_require_pfs: {
+    severity: 'medium',
+    title: 'Policy: a cipher suite without forward secrecy is accepted',
+    summary: 'The policy requires forward secrecy for every suite, and the server accepts a static-RSA (or other non-ephemeral) key exchange.',
+    trigger: 'rule require_pfs: true and a TLS 1.0-1.2 suite in tls.cipher_suites has pfs = false',
+    scope: 'policy',
+    causes: [c('defaults', 'likely', 'Windows keeps the TLS_RSA_WITH_AES_* suites in its default list.')],
+    event_ids: [],
+    checks: [LIST_SUITES, QUERY_SUITE_POLICY],
+    remediation: ['Disable the TLS_RSA_WITH_* suites (Disable-TlsCipherSuite -Name ...) or set the suite order policy to ECDHE/DHE suites only; reboot.'],
+    references: ['RFC 7525 6.3', POLICY_REFERENCE],
+  },
+  policy_require_trusted_cert: {
+    severity: 'high',
+    title: 'Policy: the certificate must chain to a trusted root',
+    summary: 'The policy requires a certificate that chains to a trusted root (the bundled public roots plus --ca-file), and this one does not (trust_error says why).',
+    trigger: 'rule require_trusted_cert: true and certificate.trusted = false',
+    scope: 'policy',
+    causes: [
+      c('self_signed', 'likely', 'The host uses its self-signed RDP certificate.'),
+      c('enterprise_ca', 'possible', 'The certificate is from an internal CA that was not given with --ca-file.'),
+    ],
+    event_ids: [],
+    checks: CERT_CHECKS,
+    remediation: ['Issue the RDP certificate from your CA (the "Server authentication certificate template" policy under ' + RDS_SECURITY_GPO + '), and give that CA to rdprobe with --ca-file.'],
+    references: ['RFC 5280 6.1', POLICY_REFERENCE],
   },
   policy_unverified: {
     severity: 'medium',

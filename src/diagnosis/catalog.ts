@@ -16,6 +16,7 @@ import {
   SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, W32TM_STATUS, c, r,
 } from './commands.js';
 import { POLICY_ENTRIES, POLICY_FINDING_IDS } from './catalog-policy.js';
+import { TLS_SURFACE_ENTRIES, TLS_SURFACE_FINDING_IDS } from './catalog-tls.js';
 
 const HOST_FINDING_IDS = [
   'unreachable',
@@ -51,7 +52,7 @@ const HOST_FINDING_IDS = [
 ] as const;
 
 /** Every finding id: the host and fleet findings of the diagnosis, then the policy findings. */
-export const FINDING_IDS = [...HOST_FINDING_IDS, ...POLICY_FINDING_IDS] as const;
+export const FINDING_IDS = [...HOST_FINDING_IDS, ...TLS_SURFACE_FINDING_IDS, ...POLICY_FINDING_IDS] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
 
@@ -460,6 +461,7 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Microsoft Learn: Cipher Suites in TLS/SSL (Schannel SSP)',
       'Microsoft Learn: Manage Transport Layer Security (TLS) (cipher suite order)',
     ],
+    superseded_by: ['tls_rc4', 'tls_3des', 'tls_null_export_anon'],
   },
 
   cert_expired: {
@@ -808,7 +810,7 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
   },
 };
 
-const ALL_ENTRIES: { [K in FindingId]: EntryBody } = { ...ENTRIES, ...POLICY_ENTRIES };
+const ALL_ENTRIES: { [K in FindingId]: EntryBody } = { ...ENTRIES, ...TLS_SURFACE_ENTRIES, ...POLICY_ENTRIES };
 
 /** Every entry, keyed by id. */
 export const catalog: Readonly<Record<FindingId, CatalogEntry>> = Object.freeze(

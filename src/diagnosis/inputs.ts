@@ -3,10 +3,10 @@
  * is a change only when the side without it measured these inputs: a scan run with --no-tls-versions cannot
  * "resolve" tls12_missing, it just did not look (docs/policy.md, "not comparable").
  *
- * Paths are record paths; `x.*` means every entry of the map `x` (tls.versions: each version tested). A function
+ * Paths are record paths; `x.*` means every entry of the map `x`. A function
  * says what counts as measured where a null is itself a fact (no rdp_security because PROTOCOL_RDP is refused).
  */
-import type { ProbeRecord } from '../record.js';
+import type { ProbeRecord, TlsVersionKey } from '../record.js';
 import type { FindingId } from './catalog.js';
 
 type Input = string | ((r: ProbeRecord) => boolean);
@@ -17,22 +17,40 @@ const rdpSecurity = (r: ProbeRecord): boolean => r.rdp_security !== null || r.pr
 /** A certificate seen, or every TLS-based protocol refused (then there is none). */
 const certificate = (r: ProbeRecord): boolean => r.certificate !== null || (r.protocols !== null && TLS_BASED.every((k) => r.protocols?.[k]?.supported === false));
 
+/** These TLS versions were each tried (true or false, not null): the default probe tries TLS 1.0-1.3. */
+const versions =
+  (...keys: TlsVersionKey[]) =>
+  (r: ProbeRecord): boolean =>
+    r.tls !== null && keys.every((k) => r.tls!.versions[k] !== null && r.tls!.versions[k] !== undefined);
+const MODERN = versions('tls1.0', 'tls1.1', 'tls1.2', 'tls1.3');
+
 export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   unreachable: ['status'],
   not_rdp: ['status'],
   protocol_error: ['status'],
   probe_incomplete: ['not_measured'],
   negotiation_cert_not_on_server: ['protocols'],
-  tls_failed_all_versions: ['tls.versions.*'],
+  tls_failed_all_versions: [MODERN],
   negotiation_inconsistent: ['protocols'],
   standard_rdp_security_allowed: ['protocols.rdp.supported'],
   weak_rdp_encryption: [rdpSecurity],
   rdp_server_key_weak: [rdpSecurity],
   nla_not_required: ['nla_required'],
   rdp_fips_only: [rdpSecurity],
-  tls12_missing: ['tls.versions.*'],
-  tls_legacy_enabled: ['tls.versions.*'],
-  tls_weak_cipher: ['tls.versions.*'],
+  tls12_missing: [MODERN],
+  tls_legacy_enabled: [MODERN],
+  tls_weak_cipher: [MODERN],
+  ssl2_enabled: [versions('ssl2.0')],
+  ssl3_enabled: [versions('ssl3.0')],
+  tls_null_export_anon: ['tls.cipher_suites'],
+  tls_rc4: ['tls.cipher_suites'],
+  tls_3des: ['tls.cipher_suites'],
+  tls_no_pfs: ['tls.cipher_suites'],
+  tls_cbc_only: ['tls.cipher_suites'],
+  tls_weak_dh: ['tls.cipher_suites'],
+  tls_no_secure_renegotiation: ['tls.secure_renegotiation'],
+  cert_untrusted: ['certificate.trusted'],
+  cert_chain_incomplete: ['certificate.trusted'],
   cert_expired: [certificate],
   cert_not_yet_valid: [certificate],
   cert_expiring_soon: [certificate],
@@ -49,8 +67,8 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   netbios_duplicate: ['credssp.ntlm.netbios_computer'],
   policy_require_nla: ['nla_required'],
   policy_forbid_standard_rdp_security: ['protocols.rdp.supported'],
-  policy_min_tls: ['tls.versions.*'],
-  policy_forbid_tls: ['tls.versions.*'],
+  policy_min_tls: [MODERN],
+  policy_forbid_tls: [MODERN],
   policy_min_cert_days: [certificate],
   policy_min_key_bits: [certificate],
   policy_forbid_self_signed: [certificate],
@@ -60,6 +78,11 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   policy_unreachable: ['status'],
   policy_unverified: ['status'],
   policy_forbid_udp: ['rdp_udp'],
+  policy_forbid_suites: ['tls.cipher_suites'],
+  policy_allow_suites: ['tls.cipher_suites'],
+  policy_min_dh_bits: ['tls.cipher_suites'],
+  policy_require_pfs: ['tls.cipher_suites'],
+  policy_require_trusted_cert: ['certificate.trusted'],
   rdp_udp_enabled: ['rdp_udp'],
 };
 

@@ -7,6 +7,7 @@ import {
   severityRank,
   type Severity,
   TLS_VERSION_KEYS,
+  type CipherSuiteEntry,
   type EncryptionMethod,
   type Finding,
   type ProbeRecord,
@@ -140,6 +141,30 @@ class Collector {
   }
 }
 
+/**
+ * Cipher suites added or removed per version, when both scans listed them (--tls-suites on both sides): a weak or
+ * insecure suite newly accepted is a regression and one gone an improvement; other suites coming or going are
+ * neutral. A version accepted on one side only is already a tls.versions change.
+ */
+function compareSuites(c: Collector, b: NonNullable<ProbeRecord['tls']>, a: NonNullable<ProbeRecord['tls']>): void {
+  if (!b.cipher_suites || !a.cipher_suites) return;
+  const bad = (s: CipherSuiteEntry) => s.strength === 'insecure' || s.strength === 'weak';
+  for (const v of TLS_VERSION_KEYS) {
+    const before = b.cipher_suites[v];
+    const after = a.cipher_suites[v];
+    if (!before || !after) continue;
+    const field = `tls.cipher_suites["${v}"]`;
+    for (const s of after) {
+      if (before.some((x) => x.id === s.id)) continue;
+      c.push(field, null, s.name, bad(s) ? 'regression' : 'neutral', `${tlsLabel(v)} suite added (${s.strength ?? 'unknown strength'})`);
+    }
+    for (const s of before) {
+      if (after.some((x) => x.id === s.id)) continue;
+      c.push(field, s.name, null, bad(s) ? 'improvement' : 'neutral', `${tlsLabel(v)} suite removed (${s.strength ?? 'unknown strength'})`);
+    }
+  }
+}
+
 /** rdp_security of a server that refuses PROTOCOL_RDP: no level, no method. */
 const NO_RDP_SECURITY: RdpSecurityResult = {
   encryption_level: null,
@@ -173,14 +198,14 @@ const PROTOCOL_GOOD: Record<ProtocolKey, boolean | null> = {
   rdsaad: null,
 };
 
-const TLS_GOOD: Record<TlsVersionKey, boolean> = { 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true };
+const TLS_GOOD: Record<TlsVersionKey, boolean> = { 'ssl2.0': false, 'ssl3.0': false, 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true };
 
 const STAGE_ORDER: readonly Stage[] = ['dns', 'tcp', 'x224', 'negotiation', 'tls', 'credssp', 'mcs'];
 const LEVEL_ORDER = ['none', 'low', 'client_compatible', 'high', 'fips'];
 const ALL_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit', '128bit', 'fips'];
 
 function tlsLabel(k: TlsVersionKey): string {
-  return k.replace('tls', 'TLS ');
+  return k.replace('tls', 'TLS ').replace('ssl', 'SSL ');
 }
 
 function certState(days: number | null | undefined, expired: boolean | null | undefined, expiringDays: number): number | null {
@@ -244,6 +269,12 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     }
     c.neutral('tls.negotiated_version', b.tls.negotiated_version, a.tls.negotiated_version, 'negotiated TLS version');
     c.neutral('tls.cipher', b.tls.cipher, a.tls.cipher, 'TLS cipher');
+    compareSuites(c, b.tls, a.tls);
+    c.flag('tls.secure_renegotiation', b.tls.secure_renegotiation, a.tls.secure_renegotiation, true, 'secure renegotiation now supported', 'secure renegotiation no longer supported');
+    c.flag('tls.compression', b.tls.compression, a.tls.compression, false, 'TLS compression now on', 'TLS compression now off');
+    c.flag('tls.fallback_scsv', b.tls.fallback_scsv, a.tls.fallback_scsv, true, 'fallback SCSV now honoured', 'fallback SCSV no longer honoured');
+    c.ordered('tls.dh_bits', b.tls.dh_bits, a.tls.dh_bits, 'larger DH group', 'smaller DH group');
+    c.neutral('tls.server_preference', b.tls.server_preference, a.tls.server_preference, 'cipher order rule');
   } else if (b.tls || a.tls) {
     // What each side knows of TLS, in words: the accepted versions, or that they were not measured.
     const acc = (r: ProbeRecord): DiffValue => {
@@ -284,6 +315,7 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
       c.value('certificate.key_bits', bc.key_bits, ac.key_bits, () => ['neutral', 'certificate key size changed']);
     }
     c.flag('certificate.self_signed', bc.self_signed, ac.self_signed, false, 'certificate now self-signed', 'certificate no longer self-signed');
+    c.flag('certificate.trusted', bc.trusted, ac.trusted, true, 'certificate now chains to a trusted root', `certificate no longer trusted (${ac.trust_error ?? '?'})`);
     c.neutral('certificate.subject', bc.subject, ac.subject, 'certificate subject');
     c.neutral('certificate.issuer', bc.issuer, ac.issuer, 'certificate issuer');
   } else if (bc || ac) {

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ProbeRecord } from '../record.js';
 import { READABLE_SCHEMA_VERSIONS } from '../record.js';
+import { upgradeRecord } from './upgrade.js';
 import { decodeText, jsonErrorMessage } from '../policy/text.js';
 
 /** The records of a scan file, plus what was skipped or looked odd (e.g. a truncated last line). */
@@ -33,7 +34,7 @@ function checkRecord(source: string, where: string, v: unknown, warnings: string
     const w = `record schema_version ${v.schema_version} (this rdprobe reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}); fields may be missing`;
     if (!warnings.includes(w)) warnings.push(w);
   }
-  return v as unknown as ProbeRecord;
+  return upgradeRecord(v as unknown as ProbeRecord);
 }
 
 function finish(records: ProbeRecord[], warnings: string[], source: string): LoadedScan {

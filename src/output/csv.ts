@@ -6,10 +6,11 @@
  * Booleans are true/false, and an empty cell means "not measured" (null in the record), never "no".
  * Every cell goes through forCsvCell (formula-injection guard; see there for why numbers stay numeric).
  */
-import { PROTOCOL_KEYS, TLS_VERSION_KEYS, type ProbeRecord } from '../record.js';
+import { PROTOCOL_KEYS, TLS_VERSION_KEYS, type CipherSuiteEntry, type ProbeRecord } from '../record.js';
+import { CIPHER_STRENGTHS } from '../analysis/cipher-strength.js';
 import { maxSeverity, writeChunk } from './common.js';
 import { forCsvCell, type CsvValue } from './escape.js';
-import type { OutputSink } from './types.js';
+import type { OutputSink, SinkOptions } from './types.js';
 
 export const CSV_BOM = '\ufeff';
 
@@ -27,6 +28,13 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['nla_required', (r) => r.nla_required],
   ...TLS_VERSION_KEYS.map((v): Column => [v, (r) => r.tls?.versions[v]]),
   ['tls_cipher', (r) => r.tls?.cipher],
+  // The deep mode's suites, in columns a spreadsheet filters on: the weakest accepted suite and counts by strength.
+  ['weakest_suite', (r) => weakest(r)?.name],
+  ['weakest_suite_strength', (r) => weakest(r)?.strength],
+  ...CIPHER_STRENGTHS.map((g): Column => [`suites_${g}`, (r) => (r.tls?.cipher_suites ? suites(r).filter((s) => s.strength === g).length : null)]),
+  ['tls_server_preference', (r) => r.tls?.server_preference],
+  ['tls_dh_bits', (r) => r.tls?.dh_bits],
+  ['tls_secure_renegotiation', (r) => r.tls?.secure_renegotiation],
   ['cert_subject_cn', (r) => r.certificate?.subject_cn],
   ['cert_issuer', (r) => r.certificate?.issuer],
   ['cert_not_after', (r) => r.certificate?.not_after],
@@ -34,6 +42,8 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['cert_self_signed', (r) => r.certificate?.self_signed],
   ['cert_key_bits', (r) => r.certificate?.key_bits],
   ['cert_sha1', (r) => r.certificate?.sha1_fingerprint],
+  ['cert_trusted', (r) => r.certificate?.trusted],
+  ['cert_trust_error', (r) => r.certificate?.trust_error],
   ['credssp_version', (r) => r.credssp?.version],
   ['ntlm_netbios_computer', (r) => r.credssp?.ntlm?.netbios_computer],
   ['ntlm_dns_computer', (r) => r.credssp?.ntlm?.dns_computer],
@@ -49,6 +59,30 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['max_severity', (r) => maxSeverity(r.findings)],
 ];
 
+function suites(r: ProbeRecord): CipherSuiteEntry[] {
+  return Object.values(r.tls?.cipher_suites ?? {}).flatMap((l) => l ?? []);
+}
+
+/** The weakest accepted suite (insecure first), null without the deep mode's list. */
+function weakest(r: ProbeRecord): CipherSuiteEntry | null {
+  const rank = (s: CipherSuiteEntry) => (s.strength === null ? -1 : CIPHER_STRENGTHS.indexOf(s.strength));
+  return suites(r).reduce<CipherSuiteEntry | null>((w, s) => (w === null || rank(s) < rank(w) ? s : w), null);
+}
+
+/** The long form (--csv-rows suites): one row per host, version and accepted suite, for pivot tables. */
+export const SUITE_COLUMNS = ['target', 'host', 'port', 'version', 'order', 'suite_id', 'suite', 'openssl_name', 'kex', 'auth', 'cipher', 'bits', 'pfs', 'strength', 'server_preference'] as const;
+
+function suiteRows(r: ProbeRecord): string {
+  let out = '';
+  for (const v of TLS_VERSION_KEYS) {
+    (r.tls?.cipher_suites?.[v] ?? []).forEach((s, i) => {
+      const cells: CsvValue[] = [r.target, r.host, r.port, v, i + 1, s.id, s.name, s.openssl_name, s.kex, s.auth, s.cipher, s.bits, s.pfs, s.strength, r.tls?.server_preference ?? null];
+      out += `${cells.map(forCsvCell).join(',')}\r\n`;
+    });
+  }
+  return out;
+}
+
 export function csvHeader(): string {
   return `${CSV_COLUMNS.map(([name]) => forCsvCell(name)).join(',')}\r\n`;
 }
@@ -57,13 +91,15 @@ export function csvRow(r: ProbeRecord): string {
   return `${CSV_COLUMNS.map(([, value]) => forCsvCell(value(r))).join(',')}\r\n`;
 }
 
-export function createCsvSink(stream: NodeJS.WritableStream): OutputSink {
+export function createCsvSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
+  const long = opts.csvRows === 'suites';
   return {
     begin() {
-      return writeChunk(stream, CSV_BOM + csvHeader());
+      return writeChunk(stream, CSV_BOM + (long ? `${SUITE_COLUMNS.map(forCsvCell).join(',')}\r\n` : csvHeader()));
     },
     record(r: ProbeRecord) {
-      return writeChunk(stream, csvRow(r));
+      const text = long ? suiteRows(r) : csvRow(r);
+      return text === '' ? undefined : writeChunk(stream, text);
     },
     end() {},
   };

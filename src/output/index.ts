@@ -21,7 +21,7 @@ export function createSink(format: OutputFormat, stream: NodeJS.WritableStream, 
     case 'ndjson':
       return createNdjsonSink(stream);
     case 'csv':
-      return createCsvSink(stream);
+      return createCsvSink(stream, opts);
     case 'junit':
       return createJunitSink(stream, opts);
     case 'sarif':

@@ -5,6 +5,7 @@
  * colour only on a TTY without NO_COLOR unless forced by `color`. Every string that comes from a record passes
  * through forTerminal, including our own ids and titles, so no escape sequence from a server reaches the screen.
  */
+import { CIPHER_STRENGTHS } from '../analysis/cipher-strength.js';
 import {
   PROTOCOL_KEYS,
   SEVERITIES,
@@ -77,7 +78,38 @@ function labelled(label: string, text: string): Span[] {
 }
 
 function versionLabel(v: string): string {
-  return v.replace(/^tls/, '');
+  return v.replace(/^tls/, '').replace(/^ssl(\d)\.0$/, 'SSL$1');
+}
+
+const STRENGTH_STYLE: Record<string, Style> = { insecure: 'boldred', weak: 'red', acceptable: 'yellow', strong: 'green' };
+
+/**
+ * The deep mode's suites, one line per version: how many by strength, then the suites weakest first (coloured by
+ * strength), as far as the line has room; the record and the csv long form have them all.
+ */
+function suiteLines(r: ProbeRecord): Span[][] {
+  const tls = r.tls;
+  if (!tls?.cipher_suites) return [];
+  const lines: Span[][] = [];
+  for (const v of TLS_VERSION_KEYS) {
+    const list = tls.cipher_suites[v];
+    if (!list || list.length === 0) continue;
+    const rank = (g: string | null) => (g === null ? -1 : CIPHER_STRENGTHS.indexOf(g as (typeof CIPHER_STRENGTHS)[number]));
+    const counts = CIPHER_STRENGTHS.map((g) => [g, list.filter((s) => s.strength === g).length] as const).filter(([, n]) => n > 0);
+    const spans: Span[] = [{ text: `  ${`${versionLabel(v)} suites`.padEnd(LABEL_WIDTH)}` }, { text: `${list.length} (` }];
+    counts.forEach(([g, n], i) => spans.push({ text: `${n} ${g}`, style: STRENGTH_STYLE[g] }, { text: i < counts.length - 1 ? ', ' : ')' }));
+    for (const s of [...list].sort((a, b) => rank(a.strength) - rank(b.strength))) spans.push({ text: ' ' }, { text: t(s.name.replace(/^TLS_|^SSL_CK_/, '')), style: STRENGTH_STYLE[s.strength ?? ''] });
+    lines.push(spans);
+  }
+  const extras: string[] = [];
+  if (tls.server_preference !== null) extras.push(tls.server_preference ? 'server order' : 'client order');
+  if (tls.groups?.length) extras.push(`groups ${tls.groups.map(t).join(' ')}`);
+  if (tls.dh_bits !== null) extras.push(`DH ${tls.dh_bits} bits`);
+  if (tls.compression !== null) extras.push(tls.compression ? 'compression ON' : 'no compression');
+  if (tls.fallback_scsv !== null) extras.push(tls.fallback_scsv ? 'fallback SCSV' : 'no fallback SCSV');
+  if (tls.secure_renegotiation !== null) extras.push(tls.secure_renegotiation ? 'secure renegotiation' : 'NO secure renegotiation');
+  if (extras.length > 0) lines.push(labelled('TLS extras', extras.join(', ')));
+  return lines;
 }
 
 function list(items: string[]): string {
@@ -124,9 +156,12 @@ function factLines(r: ProbeRecord): Span[][] {
   if (r.nla_required !== null) lines.push(labelled('NLA', r.nla_required ? 'required' : 'not required'));
   if (r.tls) {
     const tls = r.tls;
-    let text = triState(TLS_VERSION_KEYS.map((v) => [versionLabel(v), tls.versions[v]]));
+    // SSL 2.0/3.0 are tried by the deep mode only: shown when measured, not listed as unknown on every host.
+    const shown = TLS_VERSION_KEYS.filter((v) => v.startsWith('tls') || tls.versions[v] !== null);
+    let text = triState(shown.map((v) => [versionLabel(v), tls.versions[v]]));
     if (tls.cipher) text += ` | ${t(tls.cipher)}`;
     lines.push(labelled('TLS', text));
+    lines.push(...suiteLines(r));
   }
   const cert = r.certificate;
   if (cert) {
@@ -137,6 +172,8 @@ function factLines(r: ProbeRecord): Span[][] {
       key,
     ];
     if (cert.self_signed) parts.push('self-signed');
+    else if (cert.trusted === true) parts.push('trusted');
+    else if (cert.trusted === false) parts.push(`untrusted (${t(cert.trust_error ?? '?')})`);
     lines.push(labelled('cert', parts.join(', ')));
     if (!cert.self_signed) lines.push(labelled('', `issuer ${t(cert.issuer)}`));
     lines.push(labelled('', `SHA1 ${t(cert.sha1_fingerprint)}`));

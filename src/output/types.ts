@@ -52,4 +52,6 @@ export interface SinkOptions {
    * report marks as failures exactly what makes the exit code 1 (a passing policy gate writes no <failure>).
    */
   failing?: (f: Finding) => boolean;
+  /** csv: one row per host (default), or per host, version and accepted cipher suite (--csv-rows suites). */
+  csvRows?: 'hosts' | 'suites';
 }

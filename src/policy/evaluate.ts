@@ -12,7 +12,7 @@ import {
   type HostOverride,
   type Policy,
   type PolicyRules,
-  type PolicyTlsVersion,
+  type PolicyForbiddableVersion,
   type RuleName,
 } from './types.js';
 
@@ -144,8 +144,13 @@ function fmt(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-function tlsKey(v: PolicyTlsVersion): TlsVersionKey {
-  return `tls${v}` as TlsVersionKey;
+function tlsKey(v: PolicyForbiddableVersion): TlsVersionKey {
+  return v === 'ssl2' ? 'ssl2.0' : v === 'ssl3' ? 'ssl3.0' : (`tls${v}` as TlsVersionKey);
+}
+
+/** A forbid_suites / allow_suites pattern (already upper-case) as a whole-name matcher. */
+export function suitePattern(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[*?]/g, (c) => (c === '*' ? '.*' : '.'))}$`, 'i');
 }
 
 const TLS_BASED = ['ssl', 'hybrid', 'hybrid_ex', 'rdstls', 'rdsaad'] as const;
@@ -216,7 +221,7 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     } else if (!rdp || rdp.supported === null) unverified.push({ rule: 'forbid_standard_rdp_security', field: 'protocols.rdp.supported' });
   }
 
-  const tlsChecks: { rule: 'min_tls' | 'forbid_tls'; versions: PolicyTlsVersion[] }[] = [];
+  const tlsChecks: { rule: 'min_tls' | 'forbid_tls'; versions: PolicyForbiddableVersion[] }[] = [];
   if (rules.min_tls !== undefined) tlsChecks.push({ rule: 'min_tls', versions: POLICY_TLS_VERSIONS.slice(0, POLICY_TLS_VERSIONS.indexOf(rules.min_tls)) });
   if (rules.forbid_tls !== undefined && rules.forbid_tls.length > 0) tlsChecks.push({ rule: 'forbid_tls', versions: rules.forbid_tls });
   for (const check of tlsChecks) {
@@ -297,11 +302,66 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     }
   }
 
+  suiteRules(record, rules, rule, hit, unverified);
+
+  if (rules.require_trusted_cert === true && !tlsNotOffered(record)) {
+    if (cert?.trusted === false) {
+      hit('policy_require_trusted_cert', ['certificate.trusted = false', `certificate.trust_error = ${fmt(cert.trust_error)}`, `certificate.issuer = ${fmt(cert.issuer)}`, rule('require_trusted_cert')]);
+    } else if (cert?.trusted !== true) unverified.push({ rule: 'require_trusted_cert', field: 'certificate.trusted' });
+  }
+
   if (unverified.length > 0) {
     const why = whyUnmeasured(record);
     hit('policy_unverified', unverified.map((u) => `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`));
   }
   return out;
+}
+
+/**
+ * The cipher suite rules. The deep mode's list (tls.cipher_suites) answers them; without it, a forbidden suite the
+ * version probes saw chosen is still a violation (a fact), but nothing else can be concluded (unverified).
+ */
+function suiteRules(
+  record: ProbeRecord,
+  rules: ResolvedRules['rules'],
+  rule: (name: ResolvedRuleName) => string,
+  hit: (id: string, evidence: string[]) => void,
+  unverified: Unverified[],
+): void {
+  if (tlsNotOffered(record)) return;
+  const tls = record.tls;
+  const listed = tls?.cipher_suites ?? null;
+  const seen: { v: string; name: string; pfs: boolean | null }[] = listed
+    ? Object.entries(listed).flatMap(([v, l]) => (l ?? []).map((s) => ({ v, name: s.name, pfs: s.pfs })))
+    : Object.entries(tls?.attempts ?? {}).flatMap(([v, a]) => (a?.accepted && a.cipher ? [{ v, name: a.cipher, pfs: null }] : []));
+  const show = (x: { v: string; name: string }) => `tls.cipher_suites["${x.v}"] has ${x.name}`;
+  const check = (name: 'forbid_suites' | 'allow_suites', bad: (n: string) => boolean) => {
+    const offenders = seen.filter((x) => bad(x.name));
+    if (offenders.length > 0) hit(`policy_${name}`, [...offenders.slice(0, 8).map(show), ...(offenders.length > 8 ? [`... and ${offenders.length - 8} more`] : []), rule(name)]);
+    else if (listed === null) unverified.push({ rule: name, field: 'tls.cipher_suites' });
+  };
+  if (rules.forbid_suites) {
+    const pats = rules.forbid_suites.map(suitePattern);
+    check('forbid_suites', (n) => pats.some((p) => p.test(n)));
+  }
+  if (rules.allow_suites) {
+    const pats = rules.allow_suites.map(suitePattern);
+    // Without the full list, a chosen suite outside the list is a violation; inside, nothing is proven.
+    check('allow_suites', (n) => !pats.some((p) => p.test(n)));
+  }
+  if (rules.require_pfs === true) {
+    if (listed === null) unverified.push({ rule: 'require_pfs', field: 'tls.cipher_suites' });
+    else {
+      const offenders = seen.filter((x) => x.v !== 'tls1.3' && x.pfs === false);
+      if (offenders.length > 0) hit('policy_require_pfs', [...offenders.slice(0, 8).map(show), rule('require_pfs')]);
+    }
+  }
+  if (rules.min_dh_bits !== undefined) {
+    const bits = tls?.dh_bits ?? null;
+    if (bits !== null && bits < rules.min_dh_bits) hit('policy_min_dh_bits', [`tls.dh_bits = ${bits}`, rule('min_dh_bits')]);
+    // No DH size with the full list measured means no DHE suite: nothing to check.
+    else if (bits === null && listed === null) unverified.push({ rule: 'min_dh_bits', field: 'tls.dh_bits' });
+  }
 }
 
 /** A finding produced by evaluatePolicy. */

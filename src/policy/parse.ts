@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
 import { hostPortKey } from '../targets/key.js';
 import {
+  POLICY_FORBIDDABLE_VERSIONS,
   POLICY_TLS_VERSIONS,
   PolicyError,
+  type PolicyForbiddableVersion,
   RULE_NAMES,
   type HostMatch,
   type HostOverride,
@@ -101,6 +103,23 @@ function checkInt(source: string, key: string, v: Json, min: number): number {
   return v;
 }
 
+/**
+ * Cipher suite patterns: IANA names with shell-style globs (`*` any run of characters, `?` one), matched whole and
+ * case-insensitively: `TLS_RSA_*`, `*_CBC_*`, `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`. OpenSSL names are not
+ * patterns (they do not name the key exchange consistently).
+ */
+function checkSuitePatterns(source: string, key: string, v: Json): string[] {
+  const items = Array.isArray(v) ? v : [v];
+  if (items.length === 0) throw new PolicyError(source, key, 'expected a list of cipher suite names or patterns, got an empty list');
+  return items.map((item, i) => {
+    const where = Array.isArray(v) ? `${key}[${i}]` : key;
+    if (typeof item !== 'string' || !/^[A-Za-z0-9_*?]+$/.test(item.trim())) {
+      throw new PolicyError(source, where, `expected an IANA cipher suite name or a glob of one (e.g. TLS_RSA_*, *_CBC_*), got ${describe(item)}`);
+    }
+    return item.trim().toUpperCase();
+  });
+}
+
 function checkSeconds(source: string, key: string, v: Json): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new PolicyError(source, key, `expected a number of seconds >= 0, got ${describe(v)}`);
@@ -116,14 +135,25 @@ function checkTls(source: string, key: string, v: Json): PolicyTlsVersion {
   return t;
 }
 
-function checkTlsList(source: string, key: string, v: Json): PolicyTlsVersion[] {
+/** "ssl3", "SSLv3", "SSL 3.0" -> ssl3 (and ssl2); anything else as normaliseTlsVersion. */
+function normaliseForbiddable(v: Json): PolicyForbiddableVersion | null {
+  if (typeof v === 'string') {
+    const m = /^ssl\s*v?\s*([23])(\.0)?$/.exec(v.trim().toLowerCase());
+    if (m) return `ssl${m[1]}` as PolicyForbiddableVersion;
+  }
+  return normaliseTlsVersion(v);
+}
+
+const FORBIDDABLE_CHOICES = POLICY_FORBIDDABLE_VERSIONS.map((v) => `"${v}"`).join(', ');
+
+function checkTlsList(source: string, key: string, v: Json): PolicyForbiddableVersion[] {
   const items = Array.isArray(v) ? v : [v];
-  const out: PolicyTlsVersion[] = [];
+  const out: PolicyForbiddableVersion[] = [];
   items.forEach((item, i) => {
-    const t = normaliseTlsVersion(item);
+    const t = normaliseForbiddable(item);
     if (t === null) {
       const where = Array.isArray(v) ? `${key}[${i}]` : key;
-      throw new PolicyError(source, where, `expected a list of TLS versions (${TLS_CHOICES}), got ${describe(item)}`);
+      throw new PolicyError(source, where, `expected a list of versions (${FORBIDDABLE_CHOICES}), got ${describe(item)}`);
     }
     if (!out.includes(t)) out.push(t);
   });
@@ -245,6 +275,17 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
       break;
     case 'max_clock_skew':
       out = checkSeconds(source, path, v);
+      break;
+    case 'require_pfs':
+    case 'require_trusted_cert':
+      out = checkBool(source, path, v);
+      break;
+    case 'min_dh_bits':
+      out = checkInt(source, path, v, 1);
+      break;
+    case 'forbid_suites':
+    case 'allow_suites':
+      out = checkSuitePatterns(source, path, v);
       break;
     case 'expected_thumbprints':
       out = checkThumbprints(source, path, v);

@@ -5,6 +5,10 @@
 export const POLICY_TLS_VERSIONS = ['1.0', '1.1', '1.2', '1.3'] as const;
 export type PolicyTlsVersion = (typeof POLICY_TLS_VERSIONS)[number];
 
+/** forbid_tls takes the SSL versions too (measured by the deep mode, --tls-suites). */
+export const POLICY_FORBIDDABLE_VERSIONS = ['ssl2', 'ssl3', ...POLICY_TLS_VERSIONS] as const;
+export type PolicyForbiddableVersion = (typeof POLICY_FORBIDDABLE_VERSIONS)[number];
+
 /** Every rule a policy can set. In a Policy every rule is optional: an absent rule is not checked. */
 export interface PolicyRules {
   /** The server must refuse connections without Network Level Authentication (record: nla_required). */
@@ -13,8 +17,8 @@ export interface PolicyRules {
   forbid_standard_rdp_security: boolean;
   /** No TLS version below this one may be accepted (record: tls.versions). */
   min_tls: PolicyTlsVersion;
-  /** None of these TLS versions may be accepted. */
-  forbid_tls: PolicyTlsVersion[];
+  /** None of these versions may be accepted ("ssl2", "ssl3", "1.0" ... "1.3"). */
+  forbid_tls: PolicyForbiddableVersion[];
   /** The TLS certificate must be valid for at least this many more days (record: certificate.days_remaining). */
   min_cert_days: number;
   /** The TLS certificate key must be at least this strong, in RSA-equivalent bits (record: certificate.key_bits). */
@@ -31,6 +35,16 @@ export interface PolicyRules {
   allow_unreachable: boolean;
   /** The server must not answer RDP over UDP (record: rdp_udp.answered). */
   forbid_udp: boolean;
+  /** No accepted cipher suite may match one of these IANA-name globs (`*_CBC_*`, `TLS_RSA_*`) (record: tls.cipher_suites). */
+  forbid_suites: string[];
+  /** Every accepted cipher suite must match one of these IANA-name globs. */
+  allow_suites: string[];
+  /** DHE key exchange must use a prime of at least this many bits (record: tls.dh_bits). */
+  min_dh_bits: number;
+  /** Every accepted TLS 1.0-1.2 suite must have forward secrecy (ECDHE/DHE) (record: tls.cipher_suites[*].pfs). */
+  require_pfs: boolean;
+  /** The certificate chain must lead to a trusted root (bundled roots + --ca-file) (record: certificate.trusted). */
+  require_trusted_cert: boolean;
 }
 
 export type RuleName = keyof PolicyRules;
@@ -48,6 +62,11 @@ export const RULE_NAMES: readonly RuleName[] = [
   'max_clock_skew',
   'allow_unreachable',
   'forbid_udp',
+  'forbid_suites',
+  'allow_suites',
+  'min_dh_bits',
+  'require_pfs',
+  'require_trusted_cert',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

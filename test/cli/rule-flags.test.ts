@@ -32,8 +32,8 @@ const CASES: Case[] = [
   {
     flag: 'forbid-tls',
     key: 'forbid_tls',
-    good: [[['1.0'], ['1.0']], [['1.0,1.1'], ['1.0', '1.1']], [['1.0', '--forbid-tls', '1.1'], ['1.0', '1.1']]],
-    bad: [[['1.5'], ['1.5']]],
+    good: [[['1.0'], ['1.0']], [['1.0,1.1'], ['1.0', '1.1']], [['1.0', '--forbid-tls', '1.1'], ['1.0', '1.1']], [['ssl3,SSLv2'], ['ssl3', 'ssl2']]],
+    bad: [[['1.5'], ['1.5']], [['ssl4'], ['ssl4']]],
   },
   { flag: 'min-cert-days', key: 'min_cert_days', good: [[['0'], 0], [['30'], 30]], bad: [[['-1'], -1], [['soon'], 'soon']] },
   { flag: 'min-key-bits', key: 'min_key_bits', good: [[['2048'], 2048]], bad: [[['-3'], -3], [['big'], 'big']] },
@@ -48,6 +48,11 @@ const CASES: Case[] = [
   { flag: 'max-clock-skew', key: 'max_clock_skew', good: [[['300'], 300]], bad: [[['-5'], -5], [['later'], 'later']] },
   { flag: 'allow-unreachable', key: 'allow_unreachable', good: [[[], true]], bad: [] },
   { flag: 'forbid-udp', key: 'forbid_udp', good: [[[], true]], bad: [] },
+  { flag: 'forbid-suites', key: 'forbid_suites', good: [[['TLS_RSA_*,*_CBC_*'], ['TLS_RSA_*', '*_CBC_*']], [['tls_rsa_with_rc4_128_sha'], ['TLS_RSA_WITH_RC4_128_SHA']]], bad: [[['RC4-SHA'], ['RC4-SHA']], [['TLS_[RSA]'], ['TLS_[RSA]']]] },
+  { flag: 'allow-suites', key: 'allow_suites', good: [[['TLS_ECDHE_*_GCM_*'], ['TLS_ECDHE_*_GCM_*']]], bad: [[['a b'], ['a b']]] },
+  { flag: 'min-dh-bits', key: 'min_dh_bits', good: [[['2048'], 2048]], bad: [[['0'], 0], [['big'], 'big']] },
+  { flag: 'require-pfs', key: 'require_pfs', good: [[[], true]], bad: [] },
+  { flag: 'require-trusted-cert', key: 'require_trusted_cert', good: [[[], true]], bad: [] },
 ];
 
 /** `--flag` followed by its arguments (`=false` glues to the flag). */

@@ -11,6 +11,7 @@ import {
   RECORD_SCHEMA_VERSION,
   TLS_VERSION_KEYS,
   type CertificateInfo,
+  type CipherSuiteEntry,
   type CredsspResult,
   type Finding,
   type NtlmInfo,
@@ -23,6 +24,8 @@ import {
   type TlsResult,
   type TlsVersionKey,
 } from '../../src/record.js';
+import { suiteStrength } from '../../src/analysis/cipher-strength.js';
+import { cipherSuiteInfo } from '../../protocol/tls/suites.js';
 
 // ------------------------------------------------------------------------------------------ whole records
 
@@ -122,7 +125,18 @@ export function tls(
     v[k] = versions[k] ?? null;
     a[k] = { accepted: v[k], cipher: v[k] ? 'ECDHE-RSA-AES256-GCM-SHA384' : null, refusal: null, ...attempts[k] };
   }
-  return { via: 'ssl', versions: v, attempts: a, cipher: 'ECDHE-RSA-AES256-GCM-SHA384', negotiated_version: 'TLSv1.2', ...over };
+  return {
+    via: 'ssl', versions: v, attempts: a, cipher: 'ECDHE-RSA-AES256-GCM-SHA384', negotiated_version: 'TLSv1.2',
+    handshake: null, cipher_suites: null, server_preference: null, groups: null, dh_bits: null,
+    secure_renegotiation: null, compression: null, fallback_scsv: null, ocsp_stapling: null,
+    ...over,
+  };
+}
+
+/** One accepted suite as the deep mode lists it (the registry's columns and rdprobe's grade). */
+export function suite(id: number): CipherSuiteEntry {
+  const s = cipherSuiteInfo(id)!;
+  return { id: `0x${id.toString(16).padStart(4, '0')}`, name: s.iana, openssl_name: s.openssl, kex: s.kx, auth: s.auth, cipher: `${s.cipher}${s.mode === 'none' || s.mode === 'stream' ? '' : `_${s.mode}`}`, bits: s.bits, pfs: s.pfs, strength: suiteStrength(id) };
 }
 
 export function alert(description: string, alertNumber: number): TlsAttempt['refusal'] {
@@ -156,6 +170,9 @@ export function certificate(over: Partial<CertificateInfo> = {}): CertificateInf
     sha1_fingerprint: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333',
     sha256_fingerprint: 'A'.repeat(64),
     chain_length: 2,
+    chain: [],
+    trusted: null,
+    trust_error: null,
     ...over,
   };
 }

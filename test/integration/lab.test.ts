@@ -45,7 +45,8 @@ const rec = (host: string): ProbeRecord => {
 type Support = Partial<Record<ProtocolKey, boolean>>;
 const supported = (r: ProbeRecord): Support => Object.fromEntries(Object.entries(r.protocols ?? {}).map(([k, v]) => [k, v.supported]));
 const versions = (r: ProbeRecord) => r.tls?.versions;
-const TLS = (v10: boolean, v11: boolean, v12: boolean, v13: boolean): Record<TlsVersionKey, boolean> => ({ 'tls1.0': v10, 'tls1.1': v11, 'tls1.2': v12, 'tls1.3': v13 });
+/** What the default probe measures: TLS 1.0-1.3 from its own hellos; SSL 2.0/3.0 only in the deep mode (null). */
+const TLS = (v10: boolean, v11: boolean, v12: boolean, v13: boolean): Record<TlsVersionKey, boolean | null> => ({ 'ssl2.0': null, 'ssl3.0': null, 'tls1.0': v10, 'tls1.1': v11, 'tls1.2': v12, 'tls1.3': v13 });
 const ids = (r: ProbeRecord) => r.findings.map((f) => f.id).sort();
 
 describe.runIf(LAB)('rdprobe scan against the lab', () => {

@@ -17,9 +17,11 @@ describe('csv', () => {
     expect(header).toEqual([
       'target', 'host', 'address', 'port', 'status', 'failure_stage', 'failure_reason',
       'rdp', 'ssl', 'hybrid', 'rdstls', 'hybrid_ex', 'rdsaad', 'nla_required',
-      'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3', 'tls_cipher',
+      'ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3', 'tls_cipher',
+      'weakest_suite', 'weakest_suite_strength', 'suites_insecure', 'suites_weak', 'suites_acceptable', 'suites_strong',
+      'tls_server_preference', 'tls_dh_bits', 'tls_secure_renegotiation',
       'cert_subject_cn', 'cert_issuer', 'cert_not_after', 'cert_days_remaining', 'cert_self_signed',
-      'cert_key_bits', 'cert_sha1', 'credssp_version',
+      'cert_key_bits', 'cert_sha1', 'cert_trusted', 'cert_trust_error', 'credssp_version',
       'ntlm_netbios_computer', 'ntlm_dns_computer', 'ntlm_dns_domain', 'os_version', 'clock_skew_seconds',
       'rdp_encryption_level', 'rdp_encryption_methods', 'rdp_server_version', 'rdp_udp', 'rdp_udp_version', 'findings', 'max_severity',
     ]);

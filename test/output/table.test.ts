@@ -64,7 +64,7 @@ describe('table', () => {
     expect(summary).toContain('Summary: 3 hosts, finished 2026-11-22T10:05:00.000Z (INTERRUPTED)');
     expect(summary).toMatch(/status\s+ok 2, unreachable 1, not_rdp 0, error 0/);
     expect(summary).toMatch(/protocols\s+rdp 0, ssl 2, hybrid 2, rdstls 0, hybrid_ex 2, rdsaad 0/);
-    expect(summary).toMatch(/TLS\s+1\.0 0, 1\.1 0, 1\.2 2, 1\.3 0/);
+    expect(summary).toMatch(/TLS\s+SSL2 0, SSL3 0, 1\.0 0, 1\.1 0, 1\.2 2, 1\.3 0/);
     expect(summary).toMatch(/findings\s+critical 1, high 1, medium 1, low 0, info 2/);
     expect(summary).toMatch(/top ids\s+tls-1\.3-unsupported 2, cert-expired 1/);
   });

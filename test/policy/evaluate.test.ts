@@ -11,6 +11,8 @@ import {
   type PolicyRules,
 } from '../../src/policy/index.js';
 import { makeFinding, makeRecord, unreachableRecord } from './factory.js';
+import { suite } from '../helpers/record-factory.js';
+import { POLICY_PRESETS } from '../../src/policy/presets.js';
 
 const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
 const evalRules = (rec: ProbeRecord, rules: Partial<PolicyRules>): Finding[] => evaluatePolicy(rec, policyFromFlags(rules));
@@ -282,5 +284,60 @@ describe('gateExitCode', () => {
     expect(gateExitCode([r], 'none', { policy: true })).toBe(1);
     expect(gateExitCode([rec('high')], 'none', { policy: true })).toBe(0);
     expect(gateExitCode([r], 'critical')).toBe(0);
+  });
+});
+
+describe('evaluatePolicy: cipher suite rules and presets', () => {
+  const withSuites = (list: number[], extra: Record<string, unknown> = {}) =>
+    // As the deep mode leaves it: SSL 2.0/3.0 measured (refused) and the suite list.
+    makeRecord({ tls: { versions: { 'ssl2.0': false, 'ssl3.0': false }, cipher_suites: { 'tls1.2': list.map(suite) }, ...extra } as never });
+  const RSA_CBC = 0x002f, ECDHE_GCM = 0xc02f, DHE_GCM = 0x009e;
+
+  it('forbid_suites globs match IANA names whole, case-insensitively', () => {
+    expect(ids(evalRules(withSuites([ECDHE_GCM, RSA_CBC]), { forbid_suites: ['TLS_RSA_*'] }))).toEqual(['policy_forbid_suites']);
+    expect(ids(evalRules(withSuites([ECDHE_GCM]), { forbid_suites: ['TLS_RSA_*', '*_CBC_*'] }))).toEqual([]);
+    // A glob matches the whole name: "RSA" alone does not match TLS_ECDHE_RSA_...
+    expect(ids(evalRules(withSuites([ECDHE_GCM]), { forbid_suites: ['RSA'] }))).toEqual([]);
+  });
+
+  it('allow_suites: anything outside the list fails', () => {
+    const f = evalRules(withSuites([ECDHE_GCM, RSA_CBC]), { allow_suites: ['TLS_ECDHE_*_GCM_*'] });
+    expect(ids(f)).toEqual(['policy_allow_suites']);
+    expect(byId(f, 'policy_allow_suites').evidence.join(' ')).toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
+  });
+
+  it('without the deep mode: a forbidden suite seen chosen still fails; the rest is unverified, never a pass', () => {
+    const chosen = makeRecord({ tls: { attempts: { 'tls1.2': { accepted: true, cipher: 'TLS_RSA_WITH_AES_128_CBC_SHA', refusal: null } } } as never });
+    expect(ids(evalRules(chosen, { forbid_suites: ['TLS_RSA_*'] }))).toEqual(['policy_forbid_suites']);
+    expect(ids(evalRules(makeRecord(), { forbid_suites: ['TLS_RSA_*'] }))).toEqual(['policy_unverified']);
+    expect(ids(evalRules(makeRecord(), { require_pfs: true }))).toEqual(['policy_unverified']);
+  });
+
+  it('require_pfs and min_dh_bits', () => {
+    expect(ids(evalRules(withSuites([ECDHE_GCM, RSA_CBC]), { require_pfs: true }))).toEqual(['policy_require_pfs']);
+    expect(ids(evalRules(withSuites([ECDHE_GCM, DHE_GCM]), { require_pfs: true }))).toEqual([]);
+    expect(ids(evalRules(withSuites([DHE_GCM], { dh_bits: 1024 }), { min_dh_bits: 2048 }))).toEqual(['policy_min_dh_bits']);
+    // The full list measured and no DHE suite in it: nothing to check, not unverified.
+    expect(ids(evalRules(withSuites([ECDHE_GCM]), { min_dh_bits: 2048 }))).toEqual([]);
+  });
+
+  it('require_trusted_cert: false fails, null is unverified', () => {
+    expect(ids(evalRules(makeRecord({ certificate: { trusted: false, trust_error: 'self_signed' } }), { require_trusted_cert: true }))).toEqual(['policy_require_trusted_cert']);
+    expect(ids(evalRules(makeRecord({ certificate: { trusted: true } }), { require_trusted_cert: true }))).toEqual([]);
+    expect(ids(evalRules(makeRecord(), { require_trusted_cert: true }))).toEqual(['policy_unverified']);
+  });
+
+  it('forbid_tls takes SSL versions, measured only by the deep mode', () => {
+    const ssl3 = makeRecord({ tls: { versions: { 'ssl3.0': true } } as never });
+    expect(ids(evalRules(ssl3, { forbid_tls: ['ssl3'] }))).toEqual(['policy_forbid_tls']);
+    expect(ids(evalRules(makeRecord(), { forbid_tls: ['ssl3'] }))).toEqual(['policy_unverified']);
+  });
+
+  it('the Mozilla presets as policies: intermediate fails a Windows default suite list, passes an ECDHE/GCM-only one', () => {
+    const intermediate = { source: 'preset', rules: POLICY_PRESETS['intermediate']!.rules, hosts: [] };
+    expect(ids(evaluatePolicy(withSuites([ECDHE_GCM, RSA_CBC], { dh_bits: 2048 }), intermediate))).toEqual(['policy_allow_suites']);
+    expect(ids(evaluatePolicy(withSuites([ECDHE_GCM, DHE_GCM], { dh_bits: 2048 }), intermediate))).toEqual([]);
+    const modern = { source: 'preset', rules: POLICY_PRESETS['modern']!.rules, hosts: [] };
+    expect(ids(evaluatePolicy(withSuites([ECDHE_GCM], { dh_bits: 2048 }), modern))).toEqual(expect.arrayContaining(['policy_min_tls', 'policy_allow_suites']));
   });
 });

@@ -4,10 +4,12 @@ import type { RdpConnection } from '../../transport/rdp-connection.js';
 import { closeTls, startTls, type TlsRange } from '../../transport/tls.js';
 import type { TlsAttempt } from '../../record.js';
 
-/** The server's certificate as sent in the handshake: the leaf's DER and how long the chain was. */
+/**
+ * The server's certificates as node:tls reports them, leaf first. OpenSSL may complete the chain from its own
+ * store, so the TLS checks' own flights (exactly as sent) are preferred where there are any.
+ */
 export interface PeerCert {
-  der: Uint8Array;
-  chainLength: number;
+  chain: Uint8Array[];
 }
 
 export interface TlsStepResult {
@@ -42,22 +44,20 @@ export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budg
 }
 
 function peerCert(s: TLSSocket): PeerCert | null {
-  // Order matters: after getPeerX509Certificate(), Node 20 hands back an empty getPeerCertificate(true).
   const detailed = s.getPeerCertificate(true);
-  const leaf = s.getPeerX509Certificate();
-  if (!leaf) return null;
-  return { der: new Uint8Array(leaf.raw), chainLength: chainLength(detailed) };
+  if (!detailed || Object.keys(detailed).length === 0 || !detailed.raw) return null;
+  return { chain: chainOf(detailed) };
 }
 
-/** Certificates in the chain the server sent; Node links them through issuerCertificate (self-loop at the root). */
-function chainLength(c: DetailedPeerCertificate | PeerCertificate): number {
-  let n = 0;
+/** Node links the certificates through issuerCertificate (a self-loop at the root). */
+function chainOf(c: DetailedPeerCertificate | PeerCertificate): Uint8Array[] {
+  const out: Uint8Array[] = [];
   let cur: DetailedPeerCertificate | undefined = c as DetailedPeerCertificate;
   const seen = new Set<unknown>();
-  while (cur && Object.keys(cur).length > 0 && !seen.has(cur) && n < 16) {
+  while (cur && cur.raw && !seen.has(cur) && out.length < 16) {
     seen.add(cur);
-    n++;
+    out.push(new Uint8Array(cur.raw));
     cur = cur.issuerCertificate;
   }
-  return n;
+  return out;
 }

@@ -7,6 +7,7 @@ import { NEGOTIATION_RULES } from './negotiation.js';
 import { RDP_SECURITY_RULES } from './rdp-security.js';
 import { REACHABILITY_RULES } from './reachability.js';
 import { TLS_RULES } from './tls.js';
+import { TLS_SURFACE_RULES } from './tls-surface.js';
 import { UDP_RULES } from './udp.js';
 
 export const HOST_RULES: readonly HostRule[] = [
@@ -14,6 +15,7 @@ export const HOST_RULES: readonly HostRule[] = [
   ...NEGOTIATION_RULES,
   ...RDP_SECURITY_RULES,
   ...TLS_RULES,
+  ...TLS_SURFACE_RULES,
   ...CERTIFICATE_RULES,
   ...CREDSSP_RULES,
   ...IDENTITY_RULES,

@@ -51,14 +51,31 @@ function look(refusal: TlsRefusal | null): RefusalLook {
 /** Server Core Data version of RDP 10.0 ([MS-RDPBCGR] 2.2.1.4.2); lower values are RDP 4.0-8.x servers. */
 const RDP_10_CORE_VERSION = 0x00080005;
 
+/** The versions the default probe tries (SSL 2.0/3.0 only in the deep mode). */
+const MODERN_VERSIONS = ['tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
+
 export const tlsFailedAllVersions: HostRule = (record) => {
   const tls = record.tls;
   if (tls === null) return [];
   const selected = tlsSelectedEvidence(record);
-  const tested = TLS_VERSION_KEYS.filter((v) => tls.versions[v] !== null);
-  if (selected.length === 0 || tested.length === 0 || tested.some((v) => tls.versions[v] !== false)) return [];
+  const tested = MODERN_VERSIONS.filter((v) => tls.versions[v] !== null && tls.versions[v] !== undefined);
+  const allRefused = tested.length > 0 && tested.every((v) => tls.versions[v] === false);
+  // A server whose private key is unusable can still answer a ClientHello with a ServerHello and only then fail:
+  // the modern client's own handshake is the fact that says no client gets through.
+  const clientFailed = tls.handshake?.completed === false;
+  if (selected.length === 0 || (!allRefused && !clientFailed)) return [];
 
   const evidence = [...selected];
+  const entry = catalog.tls_failed_all_versions;
+  if (!allRefused) {
+    const h = tls.handshake!;
+    evidence.push(show('tls.handshake.completed', false));
+    if (h.refusal) evidence.push(show('tls.handshake.refusal.kind', h.refusal.kind));
+    if (h.refusal?.alert_description) evidence.push(show('tls.handshake.refusal.alert_description', h.refusal.alert_description));
+    for (const v of tested.filter((x) => tls.versions[x] === true)) evidence.push(show(tlsVersionPath(v), true));
+    // Hellos were answered, the handshake was not finished: the key (or a suite only the prober's hello offers).
+    return [{ id: entry.id, evidence, causes: rankCauses(entry, [['private_key', 'likely'], ['cipher_policy', 'possible']]) }];
+  }
   const looks: RefusalLook[] = [];
   for (const v of tested) {
     evidence.push(show(tlsVersionPath(v), false));
@@ -77,7 +94,6 @@ export const tlsFailedAllVersions: HostRule = (record) => {
   const raw = record.rdp_security?.server_version_raw ?? null;
   const oldStack = raw !== null && /^0x[0-9a-f]+$/i.test(raw) && Number.parseInt(raw, 16) < RDP_10_CORE_VERSION;
   if (oldStack) evidence.push(show('rdp_security.server_version_raw', raw));
-  const entry = catalog.tls_failed_all_versions;
   const order: Array<[string, Certainty]> =
     dominant === 'policy'
       ? [['cipher_policy', 'likely'], ['tls10_only_stack', oldStack ? 'likely' : 'possible'], ['private_key', 'possible']]
@@ -131,7 +147,7 @@ export const tlsWeakCipher: HostRule = (record) => {
   const evidence: string[] = [];
   if (tls.cipher !== null && isWeakCipher(tls.cipher)) evidence.push(show('tls.cipher', tls.cipher));
   for (const v of TLS_VERSION_KEYS) {
-    const cipher = tls.attempts[v].cipher;
+    const cipher = tls.attempts[v]?.cipher ?? null;
     if (cipher !== null && isWeakCipher(cipher)) evidence.push(show(`tls.attempts["${v}"].cipher`, cipher));
   }
   return evidence.length > 0 ? [{ id: 'tls_weak_cipher', evidence }] : [];

@@ -1,0 +1,26 @@
+/**
+ * Every version probe of a host in one map: the version check's own connections, the TLS 1.2 hello that rode on
+ * the ssl/hybrid probe, and the deep mode's SSL 2.0/3.0. The fold and the deep checks read versions only from here.
+ */
+import type { TlsVersionKey } from '../../record.js';
+import type { Results } from '../contract.js';
+import { protocolCheckName, type ProtocolProbeResult } from '../protocols.js';
+import type { TlsLegacyResult } from './legacy.js';
+import { RIDING_VERSION, type TlsVersionsResult, type VersionProbe } from './versions.js';
+
+export function versionProbes(r: Pick<Results, 'get'>): Partial<Record<TlsVersionKey, VersionProbe>> {
+  const versions = r.get<TlsVersionsResult>('tls_versions');
+  const out: Partial<Record<TlsVersionKey, VersionProbe>> = { ...(versions?.probes ?? {}) };
+  if (versions && versions.via !== 'hybrid_ex') {
+    const ride = r.get<ProtocolProbeResult>(protocolCheckName(versions.via))?.rides['tls_versions'] as VersionProbe | undefined;
+    if (ride) out[RIDING_VERSION] = ride;
+  }
+  Object.assign(out, r.get<TlsLegacyResult>('tls_legacy')?.probes ?? {});
+  return out;
+}
+
+/** The versions a probe saw accepted, oldest first. */
+export function acceptedVersions(r: Pick<Results, 'get'>): TlsVersionKey[] {
+  const p = versionProbes(r);
+  return (['ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const).filter((v) => p[v]?.attempt.accepted === true);
+}
