@@ -18,3 +18,15 @@ describe('docs/findings.md', () => {
     expect(doc).toBe(renderFindingsMarkdown(listFindings()));
   });
 });
+
+describe('README.md', () => {
+  it('names every finding id of the catalog in its Findings section', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { listFindings } = await import('../../src/diagnosis/index.js');
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Findings'), readme.indexOf('## Exit codes'));
+    const missing = listFindings().map((e) => e.id).filter((id) => !section.includes(`\`${id}\``));
+    expect(missing).toEqual([]);
+  });
+});
