@@ -75,6 +75,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             progress: o.progress as boolean,
             quiet: o.quiet as boolean,
             color: o.color as boolean | undefined,
+            details: o.details as boolean,
             argv,
           },
           io,
@@ -184,7 +185,8 @@ function scanOptions(y: Argv) {
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
-    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' })
+    .option('details', { type: 'boolean', default: false, describe: 'table: a block of facts per host even for several hosts (default: one line per host, then the summary)' });
 }
 
 /**
