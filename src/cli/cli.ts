@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
 import { OUTPUT_FORMATS } from '../output/index.js';
@@ -108,11 +109,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         y
           .positional('before', { type: 'string', demandOption: true })
           .positional('after', { type: 'string', demandOption: true })
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'html'] as const, describe: 'table (default), json, or html (a page to open, print and forward; -o infers it from .html)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the diff to this file instead of standard output' })
           .option('fail-on', { choices: ['regression', 'none'] as const, default: 'regression' as const, describe: 'exit 1 when the diff has a regression' })
           .option('expiry-days', { type: 'number', default: 30, describe: 'a certificate closer than this to expiry counts as expiring' }),
       async (o) => {
-        const { diffExitCode, diffScans, diffToJson, formatDiffTable, loadScan, ScanFileError } = await import('../diff/index.js');
+        const { diffExitCode, diffScans, diffToJson, formatDiffHtml, formatDiffTable, loadScan, ScanFileError } = await import('../diff/index.js');
+        const output = o.output === undefined ? null : String(o.output);
+        if (output === '') throw new CliError('-o/--output needs a file name');
+        const format = o.format ?? (output && /\.html?$/i.test(output) ? 'html' : output && /\.json$/i.test(output) ? 'json' : 'table');
         let before, after;
         try {
           before = await loadScan(String(o.before));
@@ -122,7 +127,20 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         }
         for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${forTerminal(w)}\n`);
         const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
-        io.stdout.write(o.format === 'json' ? diffToJson(diff) + '\n' : formatDiffTable(diff) + '\n');
+        const text =
+          format === 'json'
+            ? diffToJson(diff) + '\n'
+            : format === 'html'
+              ? formatDiffHtml(diff, { before: String(o.before), after: String(o.after), version: VERSION, generated_at: new Date().toISOString() })
+              : formatDiffTable(diff) + '\n';
+        if (output === null || output === '-') io.stdout.write(text);
+        else {
+          try {
+            await writeFile(output, text);
+          } catch (e) {
+            throw new CliError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.RUNTIME);
+          }
+        }
         code = diffExitCode(diff, o['fail-on']);
       },
     )
