@@ -248,7 +248,10 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
 
   const showProgress = a.progress && !a.quiet && Boolean(io.stderr.isTTY);
   const remaining = total === null ? null : Math.max(0, total - (resume?.done.size ?? 0));
-  const progress = new Progress(io.stderr, remaining, showProgress);
+  const progress = new Progress(io.stderr, remaining, showProgress, {
+    connectWaitMs: Math.min(a.probe.timeoutMs, a.probe.hostTimeoutMs),
+    hostTimeoutMs: a.probe.hostTimeoutMs,
+  });
   const stdoutTty = specsOut.some((s) => s.path === null) && Boolean(io.stdout.isTTY);
 
   const controller = new AbortController();
@@ -286,6 +289,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       signal: controller.signal,
       skip: resume ? (t) => resume!.done.has(hostPortKey(t.host, t.port)) : undefined,
       excluded: addressExcluded(a.exclude),
+      ...(showProgress ? { onQueued: (t: object) => progress.queued(t), onStart: (t: object) => progress.probing(t), onSettled: (t: object) => progress.settled(t) } : {}),
       onRecord: async (m) => {
         // Completed in place: a /16 makes 65536 of these, and a copy of each is garbage to collect.
         const r = m as ProbeRecord;
