@@ -27,7 +27,11 @@ const APP = String.raw`
   var shared = [], resolved = [], hosts = [];
   items.forEach(function (it) {
     if (it[0] === 0) shared.push(it[1]);
-    else hosts.push({ f: it[1], rec: it[2], i: hosts.length });
+    else {
+      var f = resolve(it[1]);
+      if (f.label === undefined) f.label = f.key;
+      hosts.push({ f: f, rec: it[2], i: hosts.length });
+    }
   });
   items = null;
   function resolve(v) {
