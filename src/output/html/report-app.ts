@@ -144,7 +144,8 @@ const APP = String.raw`
 
     var tv = ov.tls_versions || [];
     var ws = ov.weakest_suite || {};
-    var strengthRows = ['insecure', 'weak', 'acceptable', 'strong', 'not_measured'].filter(function (k) { return k in ws; }).map(function (k) {
+    var anySuites = ['insecure', 'weak', 'acceptable', 'strong'].some(function (k) { return ws[k] > 0; });
+    var strengthRows = ['insecure', 'weak', 'acceptable', 'strong', 'not_measured'].filter(function (k) { return k in ws && (anySuites || k === 'not_measured'); }).map(function (k) {
       return { label: k.replace('_', ' '), value: ws[k], cls: k === 'not_measured' ? 'c-none' : 'c-' + k, onclick: filterTo('weakest', k.replace('_', ' ')) };
     });
     var c3 = card('TLS versions and cipher strength', [
@@ -152,6 +153,7 @@ const APP = String.raw`
       RD.bars(tv.map(function (v) { return { label: versionLabel(v.version), value: v.accepted, cls: versionClass(v.version), title: v.accepted + ' accept, ' + v.refused + ' refuse, ' + v.unknown + ' not measured' }; }), Math.max(1, tv.reduce(function (m, v) { return Math.max(m, v.accepted + v.refused + v.unknown); }, 0))),
       h('div', { class: 'sub-h' }, 'Weakest accepted cipher suite'),
       RD.bars(strengthRows, null),
+      anySuites ? null : h('div', { class: 'muted' }, 'these records have no cipher-suite lists (tls.cipher_suites): not measured'),
     ]);
     c3.id = 'ov-tls';
     box.appendChild(c3);
@@ -257,7 +259,6 @@ const APP = String.raw`
       r.setAttribute('y', String(H - bh));
       r.setAttribute('width', '10');
       r.setAttribute('height', String(bh));
-      r.setAttribute('class', 'seg ' + b.cls);
       r.setAttribute('fill', b.cls === 'c-bad' ? '#d0342c' : b.cls === 'c-warn' ? '#d98a00' : '#2e8540');
       var t = document.createElementNS(NS, 'title');
       t.textContent = b.label + ': ' + b.value;
