@@ -60,7 +60,8 @@ export async function barValues(page: Page, cardId: string): Promise<Record<stri
   return page.$$eval(`#${cardId} .bars`, (boxes) => {
     const out: Record<string, number> = {};
     for (const box of boxes) {
-      const cells = Array.from(box.children);
+      // No DOM types in the test build: the cells are elements with a textContent.
+      const cells = Array.from((box as unknown as { children: ArrayLike<{ textContent: string | null }> }).children);
       for (let i = 0; i + 2 < cells.length; i += 3) out[cells[i]!.textContent ?? ''] = Number(cells[i + 2]!.textContent);
     }
     return out;

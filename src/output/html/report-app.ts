@@ -265,9 +265,10 @@ const APP = String.raw`
       r.appendChild(t);
       svg.appendChild(r);
     });
-    [[0, 'expired'], [1, months[0]], [13, months[12]], [25, 'later']].forEach(function (l) {
+    [[0, 'expired', 'start'], [7, months[6], 'middle'], [19, months[18], 'middle'], [26, 'later', 'end']].forEach(function (l) {
       var tx = document.createElementNS(NS, 'text');
       tx.setAttribute('x', String(l[0] * 12));
+      tx.setAttribute('text-anchor', l[2]);
       tx.setAttribute('y', String(H + 12));
       tx.textContent = l[1];
       svg.appendChild(tx);
@@ -284,8 +285,8 @@ const APP = String.raw`
   function weakestText(f) { return f.weakest ? f.weakest.strength + ': ' + f.weakest.name : 'not measured'; }
   function certText(f) {
     if (f.cert_days === null || f.cert_days === undefined) return 'no certificate';
-    if (f.cert_expired) return 'expired ' + Math.abs(f.cert_days) + ' days ago (' + String(f.cert_not_after).slice(0, 10) + ')';
-    return String(f.cert_not_after).slice(0, 10) + ' (in ' + f.cert_days + ' days)';
+    if (f.cert_expired) return 'expired ' + Math.abs(f.cert_days) + ' d ago';
+    return String(f.cert_not_after).slice(0, 10) + ' (' + f.cert_days + ' d)';
   }
   function findingsText(f) {
     return f.findings === 0 ? '0 none' : f.findings + ' ' + f.max_severity + ' ' + (f.finding_ids || []).join(' ');

@@ -62,6 +62,7 @@ table.hosts tbody tr{cursor:pointer}
 table.hosts tbody tr:hover{background:#f3f7fd}
 table.hosts tbody tr.selected{background:#e3edfb}
 table.hosts td.num{text-align:right;font-variant-numeric:tabular-nums}
+#host-table td:not(:last-child){white-space:nowrap}
 .pager{display:flex;gap:8px;align-items:center;margin-top:8px}
 #detail .card{margin-bottom:10px}
 .finding{border-left:4px solid var(--info);padding:6px 10px;margin:8px 0;background:#fafbfc}
