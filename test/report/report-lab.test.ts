@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSink, SummaryCounter } from '../../src/output/index.js';
 import type { ProbeRecord } from '../../src/record.js';
 import { ROOT, runCli } from '../cli/helpers.js';
+import { hostileRecord } from '../output/factory.js';
 import { syntheticFleet } from '../../bench/synthetic-fleet.mjs';
 import { barValues, launch, openReport, tableCount, type Opened } from './browser.js';
 
@@ -171,6 +172,19 @@ describe.skipIf(!enabled)('HTML reports in Chromium', () => {
     clean(o);
     await o.page.close();
     console.log(`10,000-host report: ${(size / 1e6).toFixed(1)} MB, ready in Chromium after ${o.readyMs} ms`);
+  });
+
+  it('control and bidi characters in server names are shown as escapes, not obeyed (scripted record)', async () => {
+    // A hand-made record (test/output/factory.ts): NTLM and certificate names with ESC sequences, U+202E, U+2066.
+    await renderHtml([hostileRecord()], file('hostile.html'));
+    const o = await openReport(browser, file('hostile.html'));
+    await o.page.click('#host-table tbody tr:first-child');
+    await o.page.waitForSelector('#detail:not([hidden])');
+    const text = (await o.page.textContent('body')) ?? '';
+    expect(text).toContain('\\u202e');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u001b\u009b]/);
+    clean(o);
+    await o.page.close();
   });
 
   it('diff report: regressions and improvements per host, as rdprobe diff -f json counts them', async () => {

@@ -9,10 +9,20 @@ export const COMMON_JS = String.raw`
 'use strict';
 var RD = (function () {
   function isNode(x) { return x && typeof x === 'object' && typeof x.nodeType === 'number'; }
+  // Text is inert in a text node, but control and bidi characters still change what it looks like ("Trojan
+  // Source": U+202E reverses what follows). They are shown as escapes, as the table does (output/escape.ts).
+  var UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/g;
+  function visible(s) {
+    return s.replace(UNSAFE, function (m) {
+      var c = m.charCodeAt(m.length - 1);
+      var pre = m.length > 1 ? m.slice(0, -1) : '';
+      return pre + (c <= 0xff ? '\\x' + ('0' + c.toString(16)).slice(-2) : '\\u' + ('000' + c.toString(16)).slice(-4));
+    });
+  }
   function add(el, c) {
     if (c === null || c === undefined || c === false) return;
     if (Array.isArray(c)) { for (var i = 0; i < c.length; i++) add(el, c[i]); return; }
-    el.appendChild(isNode(c) ? c : document.createTextNode(String(c)));
+    el.appendChild(isNode(c) ? c : document.createTextNode(visible(String(c))));
   }
   /** h('div', {class: 'x'}, children): attributes from rdprobe's own code only; children become text nodes. */
   function h(tag, attrs, children) {
@@ -227,7 +237,7 @@ var RD = (function () {
     this.count = function () { return view.length; };
     render();
   }
-  return { h: h, clear: clear, readJson: readJson, plural: plural, when: when, duration: duration, bars: bars, stack: stack,
+  return { h: h, visible: visible, clear: clear, readJson: readJson, plural: plural, when: when, duration: duration, bars: bars, stack: stack,
     kv: kv, show: show, tree: tree, card: card, sevBadge: sevBadge, Table: Table };
 })();
 `;
