@@ -37,7 +37,6 @@ const ONERROR = 'O=\\"onerror=alert(1) x=\\"';
 const dir = enabled ? mkdtempSync(join(tmpdir(), 'rdprobe-report-')) : '';
 const shots = process.env['RDPROBE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs/img') : join(dir, 'img');
 const file = (name: string): string => join(dir, name);
-const key = (r: ProbeRecord): string => `${r.host}:${r.port}`;
 
 function lab(...args: string[]): void {
   const r = spawnSync('bash', [LAB, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -223,6 +222,5 @@ describe.skipIf(!enabled)('HTML reports in Chromium', () => {
     await o.page.screenshot({ path: join(shots, 'report-diff.png') });
     clean(o);
     await o.page.close();
-    expect(key(records[0]!)).toContain(':3389');
   });
 });

@@ -73,6 +73,7 @@ table.hosts td.num{text-align:right;font-variant-numeric:tabular-nums}
 details>summary{cursor:pointer}
 .sub-h{font-weight:600;margin-top:6px}
 svg text{font-size:10px;fill:var(--muted)}
+.card svg{max-height:160px}
 .empty{color:var(--muted);font-style:italic}
 .banner{padding:8px 12px;border-radius:4px;margin:8px 0;background:#fff4d6;border:1px solid #f0d58a}
 @media print{
