@@ -2,7 +2,7 @@
 // rdprobe benchmark: `npm run bench` (= node bench/bench.mjs). Prints measured figures; asserts nothing.
 //
 //   node bench/bench.mjs [sections...] [--json FILE]
-//   sections: startup x224 single closed sixteen firewalled peers   (default: all, in that order)
+//   sections: startup x224 single closed sixteen firewalled peers report   (default: all, in that order)
 //
 // Environment (all optional):
 //   BENCH_SINGLE_RUNS  runs per host for the single-host figures (default 10)
@@ -38,7 +38,7 @@ const C_VALUES = (process.env.BENCH_C ?? '128,256,512,1024').split(',').map((s) 
 const SSLSCAN_SEQ = process.env.BENCH_SSLSCAN_SEQ !== '0';
 const DEADLINE_S = envInt('BENCH_DEADLINE_S', 1500);
 
-const SECTIONS = ['startup', 'x224', 'single', 'closed', 'sixteen', 'firewalled', 'tls', 'peers'];
+const SECTIONS = ['startup', 'x224', 'single', 'closed', 'sixteen', 'firewalled', 'tls', 'peers', 'report'];
 const argv = process.argv.slice(2);
 let jsonOut = null;
 const wanted = [];
@@ -734,6 +734,68 @@ async function sectionPeers() {
   results.sections.peers = out;
 }
 
+// ------------------------------------------------------------------ report
+// The HTML report of a 10,000-host synthetic fleet (bench/synthetic-fleet.mjs: 10% copies of the lab's live hosts,
+// 90% of a real unreachable record): its size, the time to write it, and the time headless Chromium (Debian package
+// chromium, driven by playwright-core) takes from navigation to the page's data-ready mark.
+async function sectionReport() {
+  const N = 10_000;
+  const TARGET_MB = 15;
+  head(`HTML report: ${N}-host synthetic fleet, size and Chromium render time (${RUNS} runs)`);
+  const labFile = join(tmp, 'report-lab.ndjson');
+  const scan = await exec(process.execPath, [MAIN, 'scan', ...LIVE_HOSTS, '127.0.40.1', '-q', '-o', labFile], { timeoutMs: 120_000 });
+  if (scan.code !== 0) throw new Error(`lab scan for the report failed (exit ${scan.code}): ${scan.stderr.slice(0, 300)}`);
+  const records = readFileSync(labFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const live = records.filter((r) => r.status === 'ok');
+  const unreachable = records.find((r) => r.status === 'unreachable');
+  const { syntheticFleet } = await import('./synthetic-fleet.mjs');
+  const { createSink, SummaryCounter } = await import(new URL('../dist/src/output/index.js', import.meta.url).href);
+  const { createWriteStream, statSync, existsSync } = await import('node:fs');
+  const html = join(tmp, 'report-10k.html');
+  const t0 = performance.now();
+  const stream = createWriteStream(html);
+  const sink = createSink('html', stream);
+  const counter = new SummaryCounter();
+  await sink.begin({ version: 'bench', started_at: new Date().toISOString(), argv: ['scan', '10.0.0.0/18'], targets_total: N });
+  for (const r of syntheticFleet(live, unreachable, N, 0.1)) {
+    counter.add(r);
+    await sink.record(r);
+  }
+  await sink.end(counter.result());
+  await new Promise((r) => stream.end(r));
+  const writeMs = performance.now() - t0;
+  const bytes = statSync(html).size;
+  const chromiumPath = process.env.RDPROBE_CHROMIUM ?? '/usr/bin/chromium';
+  const renders = [];
+  if (existsSync(chromiumPath)) {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+        const s = performance.now();
+        await page.goto(`file://${html}`);
+        await page.waitForSelector('html[data-ready="true"]', { timeout: 120_000 });
+        renders.push(performance.now() - s);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  } else say(`   ${chromiumPath} missing (Debian package chromium): no render time`);
+  const mb = bytes / 1e6;
+  const out = { hosts: N, live_share: 0.1, bytes, write_ms: writeMs, chromium_ready_ms: renders, chromium_ready_ms_median: median(renders) };
+  say(table([
+    ['figure', 'value'],
+    ['report size', `${f1(mb)} MB (${bytes} bytes)`],
+    ['written in (in-process sink)', `${f0(writeMs)} ms`],
+    ['Chromium: navigation to data-ready', renders.length ? `median ${f0(median(renders))} ms (${renders.map(f0).join(', ')})` : '-'],
+  ], ['l', 'l']));
+  results.sections.report = out;
+  summary.push([`${N}-host HTML report: size, Chromium render`, `${f1(mb)} MB, ${renders.length ? f0(median(renders)) + ' ms' : '-'}`, `< ${TARGET_MB} MB`, bytes < TARGET_MB * 1024 * 1024 ? 'met' : 'NOT met']);
+}
+
 // ------------------------------------------------------------------ main
 function killChildren() {
   for (const c of children) if (c.pid && c.exitCode === null) c.kill('SIGKILL');
@@ -763,7 +825,7 @@ async function main() {
   } catch {
     throw new Error(`${MAIN} missing: run npm run build first`);
   }
-  const needLab = run('x224') || run('single') || run('peers');
+  const needLab = run('x224') || run('single') || run('peers') || run('report');
   if (needLab) await ensureLab();
   let x224 = null;
   if (run('startup')) await sectionStartup();
@@ -775,6 +837,7 @@ async function main() {
   if (run('firewalled')) await sectionFirewalled();
   if (run('tls')) await sectionTls();
   if (run('peers')) await sectionPeers();
+  if (run('report')) await sectionReport();
 }
 
 let failed = null;

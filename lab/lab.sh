@@ -6,6 +6,8 @@
 #   bash lab/lab.sh stop     stop exactly the processes this script started (pids in lab/run/*.pid)
 #   bash lab/lab.sh status   one line per server: name, address, up/down
 #   bash lab/lab.sh clean    stop, then delete lab/run/ (certificates are regenerated on next start)
+#   bash lab/lab.sh start-copy NAME ADDR   one more instance of the xrdp server NAME on loopback address ADDR
+#   bash lab/lab.sh stop-copy NAME ADDR    stop that instance (tests run their own copy, the shared lab untouched)
 #
 # Environment: RDPROBE_LAB_DISPLAY (Xvfb display number, default 73),
 #              RDPROBE_LAB_WAIT (seconds to wait for each listener, default 20).
@@ -39,6 +41,7 @@ SERVERS=(
   "xrdp-cbc-only    127.0.11.1  xrdp    tls       high   TLSv1.2         cbc       ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA"
   "xrdp-server-order 127.0.11.2 xrdp    tls       high   TLSv1.2,TLSv1.3 order     AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384"
   "xrdp-dhe1024     127.0.11.3  xrdp    tls       high   TLSv1.2         dhe1024   DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA:@SECLEVEL=0"
+  "xrdp-html-hostile 127.0.10.15 xrdp   tls       high   TLSv1.2,TLSv1.3 html-hostile -"
   "freerdp-nla      127.0.20.1  freerdp -         -      -               freerdp-nla -"
   "freerdp-all      127.0.20.2  freerdp -         -      -               freerdp-all -"
   "silent           127.0.30.1  hostile - - - - -"
@@ -173,6 +176,19 @@ make_missing_surface_certs() {
   done
 }
 
+# A certificate whose names are markup (the HTML report must show them as text): CN <script>, O with quotes that
+# would end an attribute and start an event handler, OU an <img onerror>, a SAN with an <svg onload>.
+gen_html_hostile() {
+  [ -s "$CERTS/html-hostile.crt" ] && [ -s "$CERTS/html-hostile.key" ] && return 0
+  mkdir -p "$CERTS"
+  printf '%s\n' '[req]' 'distinguished_name=dn' 'prompt=no' 'utf8=yes' 'string_mask=utf8only' 'x509_extensions=ext' \
+    '[dn]' 'CN=<script>alert(1)</script>' 'O=\"onerror=alert(1) x=\"' 'OU=<img src=x onerror=alert(2)>' \
+    '[ext]' 'subjectAltName=DNS:<svg onload=alert(3)>.lab' > "$CERTS/html-hostile.cnf"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 365 -config "$CERTS/html-hostile.cnf" \
+    -keyout "$CERTS/html-hostile.key" -out "$CERTS/html-hostile.crt" >/dev/null 2>&1 || die "openssl req failed for html-hostile"
+  chmod 600 "$CERTS/html-hostile.key"
+}
+
 make_certs() {
   # Regenerate when missing or older than a day (keeps "expiring in 10 days" honest), never under running servers.
   if [ -f "$CERTS/.done" ] && [ -z "$(find "$CERTS/.done" -mmin +1440 2>/dev/null)" ]; then make_missing_surface_certs; return 0; fi
@@ -194,6 +210,7 @@ make_certs() {
   mv -f "$CERTS/badkey-other.key" "$CERTS/badkey.key"; rm -f "$CERTS/badkey-other.crt"
   gen_self_signed freerdp-nla freerdp-nla.lab 365 2048 sha256
   gen_self_signed freerdp-all freerdp-all.lab 365 2048 sha256
+  gen_html_hostile
   chmod 600 "$CERTS"/*.key
   touch "$CERTS/.done"
 }
@@ -327,6 +344,7 @@ cmd_start() {
   need_packages
   ensure_rsakeys
   make_certs
+  gen_html_hostile   # labs whose certificates predate this server get it without regenerating the others
   local line name addr kind sec crypt protos cert ciphers pid marker started_hostile=0
   for line in "${SERVERS[@]}"; do
     read -r name addr kind sec crypt protos cert ciphers <<<"$line"
@@ -413,11 +431,43 @@ cmd_status() {
   return $rc
 }
 
+# One more instance of an xrdp server of the table, on another loopback address: tests start their own copy so they
+# never depend on (or disturb) the shared lab. Its files are NAME@ADDR.{ini,pid,log} in lab/run/.
+cmd_start_copy() { # name addr
+  local want="${1:-}" at="${2:-}" line name addr kind sec crypt protos cert ciphers
+  [[ "$at" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "start-copy NAME ADDR: ADDR must be a 127.x.y.z address"
+  for line in "${SERVERS[@]}"; do
+    read -r name addr kind sec crypt protos cert ciphers <<<"$line"
+    [ "$name" = "$want" ] || continue
+    [ "$kind" = xrdp ] || die "start-copy: only xrdp servers can be copied ($want is $kind)"
+    mkdir -p "$RUN"
+    need_packages
+    ensure_rsakeys
+    make_certs
+    gen_html_hostile
+    local copy="$name@$at"
+    if pid_is_ours "$(read_pid "$copy")" "$RUN/$copy.ini" && tcp_up "$at"; then log "$copy already runs"; return 0; fi
+    check_port_free "$at"
+    start_xrdp "$copy" "$at" "$sec" "$crypt" "$protos" "$cert" "$ciphers"
+    wait_listen "$copy" "$at" "$(read_pid "$copy")"
+    log "$copy up, pid $(read_pid "$copy") (stop: bash lab/lab.sh stop-copy $name $at)"
+    return 0
+  done
+  die "start-copy: no server named $want"
+}
+
+cmd_stop_copy() { # name addr
+  [ -n "${1:-}" ] && [ -n "${2:-}" ] || die "usage: stop-copy NAME ADDR"
+  stop_pid "$1@$2" "$RUN/$1@$2.ini"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  start-copy) shift; cmd_start_copy "$@" ;;
+  stop-copy) shift; cmd_stop_copy "$@" ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
   status) cmd_status ;;
   clean) cmd_stop; rm -rf "$RUN"; log "removed $RUN" ;;
-  *) echo "usage: $0 start|stop|restart|status|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|clean|start-copy NAME ADDR|stop-copy NAME ADDR" >&2; exit 2 ;;
 esac

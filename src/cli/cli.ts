@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import { parsePemBundle } from '../analysis/trust.js';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             progress: o.progress as boolean,
             quiet: o.quiet as boolean,
             color: o.color as boolean | undefined,
+            details: o.details as boolean,
             argv,
           },
           io,
@@ -118,11 +120,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         y
           .positional('before', { type: 'string', demandOption: true })
           .positional('after', { type: 'string', demandOption: true })
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'html'] as const, describe: 'table (default), json, or html (a page to open, print and forward; -o infers it from .html)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the diff to this file instead of standard output' })
           .option('fail-on', { choices: ['regression', 'none'] as const, default: 'regression' as const, describe: 'exit 1 when the diff has a regression' })
           .option('expiry-days', { type: 'number', default: 30, describe: 'a certificate closer than this to expiry counts as expiring' }),
       async (o) => {
-        const { diffExitCode, diffScans, diffToJson, formatDiffTable, loadScan, ScanFileError } = await import('../diff/index.js');
+        const { diffExitCode, diffScans, diffToJson, formatDiffHtml, formatDiffTable, loadScan, ScanFileError } = await import('../diff/index.js');
+        const output = o.output === undefined ? null : String(o.output);
+        if (output === '') throw new CliError('-o/--output needs a file name');
+        const format = o.format ?? (output && /\.html?$/i.test(output) ? 'html' : output && /\.json$/i.test(output) ? 'json' : 'table');
         let before, after;
         try {
           before = await loadScan(String(o.before));
@@ -132,7 +138,20 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         }
         for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${forTerminal(w)}\n`);
         const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
-        io.stdout.write(o.format === 'json' ? diffToJson(diff) + '\n' : formatDiffTable(diff) + '\n');
+        const text =
+          format === 'json'
+            ? diffToJson(diff) + '\n'
+            : format === 'html'
+              ? formatDiffHtml(diff, { before: String(o.before), after: String(o.after), version: VERSION, generated_at: new Date().toISOString() })
+              : formatDiffTable(diff) + '\n';
+        if (output === null || output === '-') io.stdout.write(text);
+        else {
+          try {
+            await writeFile(output, text);
+          } catch (e) {
+            throw new CliError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.RUNTIME);
+          }
+        }
         code = diffExitCode(diff, o['fail-on']);
       },
     )
@@ -214,7 +233,8 @@ function scanOptions(y: Argv) {
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
-    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' })
+    .option('details', { type: 'boolean', default: false, describe: 'table: a block of facts per host even for several hosts (default: one line per host, then the summary)' });
 }
 
 /**

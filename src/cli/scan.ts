@@ -11,9 +11,9 @@ import { DEFAULT_CERT_EXPIRY_DAYS } from '../diagnosis/index.js';
 import { Judge } from '../diagnosis/judge.js';
 import { Outputs, OutputError, type OutputSpec } from '../output/outputs.js';
 import { RecordSpool } from '../output/spool.js';
-import type { OutputFormat } from '../output/index.js';
+import type { OutputFormat, ScanMeta, ScanScope } from '../output/index.js';
 import { FLAGS_SOURCE, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
-import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../checks/index.js';
+import { checkSwitches, DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../checks/index.js';
 import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { scanInfo } from '../scan/info.js';
 import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
@@ -58,6 +58,8 @@ export interface ScanArgs {
   progress: boolean;
   quiet: boolean;
   color: boolean | undefined;
+  /** table: per-host blocks even for several hosts. */
+  details: boolean;
   argv: string[];
 }
 
@@ -67,7 +69,7 @@ export interface Io {
   stdin: NodeJS.ReadStream;
 }
 
-const BY_EXTENSION: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table' };
+const BY_EXTENSION: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table', html: 'html', htm: 'html' };
 
 /** Format from the output file's extension, so `-o report.xml` does what a CI author expects; null when unknown. */
 export function formatFromExtension(path: string): OutputFormat | null {
@@ -98,7 +100,7 @@ function sameFile(a: string, b: string): boolean {
 function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
   const raw = a.outputs.length > 0 ? a.outputs : ['-'];
   if (raw.length > 1 && a.format !== undefined) {
-    throw new CliError('-f/--format applies to a single output; with several -o, each takes its format from its extension (.ndjson .json .csv .xml .sarif .txt)');
+    throw new CliError('-f/--format applies to a single output; with several -o, each takes its format from its extension (.ndjson .json .csv .xml .sarif .html .txt)');
   }
   const specs: OutputSpec[] = [];
   for (const o of raw) {
@@ -109,7 +111,7 @@ function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
       if (path === null) format = stdoutIsTty ? 'table' : 'ndjson';
       else {
         const byExt = formatFromExtension(path);
-        if (byExt === null && raw.length > 1) throw new CliError(`-o ${path}: cannot tell the format from the extension; use .ndjson .json .csv .xml .sarif or .txt`);
+        if (byExt === null && raw.length > 1) throw new CliError(`-o ${path}: cannot tell the format from the extension; use .ndjson .json .csv .xml .sarif .html or .txt`);
         format = byExt ?? 'ndjson';
       }
     }
@@ -133,6 +135,25 @@ function measuredOptions(p: ScanOptions, certExpiryDays: number): Record<string,
     // The trust store changes the verdict on a chain: its content (not its file name) is what counts.
     ca_file: p.caCertificates.length === 0 ? '' : createHash('sha256').update(p.caCertificates.join('\n')).digest('hex').slice(0, 12),
     connection_spacing_ms: p.connectionSpacingMs,
+  };
+}
+
+/** What the html report says was asked for (ScanScope). */
+function scanScope(a: ScanArgs, specs: string[]): ScanScope {
+  const defaults = DEFAULT_SCAN_OPTIONS.checks;
+  return {
+    targets: specs,
+    targets_files: a.targetsFiles,
+    exclude: a.exclude,
+    ports: a.ports,
+    shard: a.shard ? `${a.shard.index}/${a.shard.count}` : null,
+    options: { ...measuredOptions(a.probe, a.certExpiryDays), concurrency: a.concurrency, ...(a.rate !== null ? { rate: a.rate } : {}) },
+    checks_off: checkSwitches()
+      .filter((sw) => defaults[sw.flag] === true && a.probe.checks[sw.flag] === false)
+      .map((sw) => ({ flag: sw.flag, describe: sw.describe })),
+    policy_file: a.policyFile ?? null,
+    fail_on: a.failOn ?? null,
+    baseline: a.baseline ?? null,
   };
 }
 
@@ -230,6 +251,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   try {
     outputs = await Outputs.open(specsOut, io.stdout, {
       color: a.color,
+      details: a.details,
       failOn: a.failOn === undefined || a.failOn === 'none' ? undefined : a.failOn,
       failing: judge.hasGate ? judge.failsGate : undefined,
       csvRows: a.csvRows,
@@ -242,7 +264,10 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
 
   const showProgress = a.progress && !a.quiet && Boolean(io.stderr.isTTY);
   const remaining = total === null ? null : Math.max(0, total - (resume?.done.size ?? 0));
-  const progress = new Progress(io.stderr, remaining, showProgress);
+  const progress = new Progress(io.stderr, remaining, showProgress, {
+    connectWaitMs: Math.min(a.probe.timeoutMs, a.probe.hostTimeoutMs),
+    hostTimeoutMs: a.probe.hostTimeoutMs,
+  });
   const stdoutTty = specsOut.some((s) => s.path === null) && Boolean(io.stdout.isTTY);
 
   const controller = new AbortController();
@@ -256,7 +281,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  const meta = { version: VERSION, started_at: new Date().toISOString(), argv: a.argv, targets_total: total };
+  const meta: ScanMeta = { version: VERSION, started_at: new Date().toISOString(), argv: a.argv, targets_total: total, scope: scanScope(a, specs) };
   const keep = (r: ProbeRecord): void => spool?.add(r);
   let result;
   try {
@@ -280,6 +305,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       signal: controller.signal,
       skip: resume ? (t) => resume!.done.has(hostPortKey(t.host, t.port)) : undefined,
       excluded: addressExcluded(a.exclude),
+      ...(showProgress ? { onQueued: (t: object) => progress.queued(t), onStart: (t: object) => progress.probing(t), onSettled: (t: object) => progress.settled(t) } : {}),
       onRecord: async (m) => {
         // Completed in place: a /16 makes 65536 of these, and a copy of each is garbage to collect.
         const r = m as ProbeRecord;

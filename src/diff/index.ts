@@ -14,3 +14,4 @@ export {
   type ScanDiff,
 } from './diff.js';
 export { formatDiffTable, diffToJson } from './format.js';
+export { formatDiffHtml, type DiffPageMeta } from './html.js';

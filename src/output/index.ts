@@ -5,6 +5,7 @@
  */
 import { createCsvSink } from './csv.js';
 import { createGithubSink } from './github.js';
+import { createHtmlSink } from './html.js';
 import { createJsonSink } from './json.js';
 import { createJunitSink } from './junit.js';
 import { createNdjsonSink } from './ndjson.js';
@@ -28,6 +29,8 @@ export function createSink(format: OutputFormat, stream: NodeJS.WritableStream, 
       return createSarifSink(stream, opts);
     case 'github':
       return createGithubSink(stream, opts);
+    case 'html':
+      return createHtmlSink(stream);
     default: {
       const never: never = format;
       throw new Error(`unknown output format: ${String(never)}`);
@@ -38,4 +41,4 @@ export function createSink(format: OutputFormat, stream: NodeJS.WritableStream, 
 export { SummaryCounter } from './summary.js';
 export { forCsvCell, forTerminal, forXml, toSafeJson } from './escape.js';
 export { OUTPUT_FORMATS } from './types.js';
-export type { OutputFormat, OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
+export type { OutputFormat, OutputSink, ScanMeta, ScanScope, ScanSummary, SinkOptions } from './types.js';

@@ -1,6 +1,9 @@
 /**
- * table: what a Windows administrator reads in a console. Per host a compact block of facts, then its
- * findings most severe first; at the end a summary of the scan. Plain ASCII (legacy Windows consoles render
+ * table: what a Windows administrator reads in a console. With several hosts, one line per host in address order
+ * (status, NLA, TLS range, weakest suite, certificate expiry, finding count and the top finding), then each finding
+ * id once with its most probable cause, then the summary with the duplicate groups: a rack fits on a screen and a
+ * subnet stays greppable. A single host, or --details, gets a compact block of facts per host with its findings
+ * most severe first; at the end a summary of the scan. Plain ASCII (legacy Windows consoles render
  * box drawing badly), lines clipped to fit 100 columns (counted in code points: a wide CJK name may overrun),
  * colour only on a TTY without NO_COLOR unless forced by `color`. Every string that comes from a record passes
  * through forTerminal, including our own ids and titles, so no escape sequence from a server reaches the screen.
@@ -19,6 +22,8 @@ import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
 import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
+import { DuplicateGroups, type DuplicateGroup } from './duplicates.js';
+import { hostFacts, tlsRangeText } from './host-facts.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
@@ -249,7 +254,19 @@ function counts<K extends string>(keys: readonly K[], values: Record<K, number>,
   return keys.map((k) => `${label(k)} ${values[k]}`).join(', ');
 }
 
-export function renderSummary(s: ScanSummary, color = false): string {
+/** Summary lines for the duplicate groups: the value, then the members (clipped to the width). */
+function duplicateLines(groups: readonly DuplicateGroup[]): Span[][] {
+  return groups.map((g, i) => {
+    const what = g.kind === 'cert_duplicate' ? `cert ${g.label ? `CN=${g.label} ` : ''}SHA1 ${g.value.slice(0, 12)}...` : `NetBIOS ${g.label ?? g.value}`;
+    return labelled(i === 0 ? 'duplicates' : '', `${t(what)} on ${g.members.length}: ${t(g.members.join(', '))}`);
+  });
+}
+
+/**
+ * The summary of a scan. `duplicates` adds the duplicate groups (the line view collects them); `topIds` false leaves
+ * out the most frequent finding ids (the line view lists every id just above).
+ */
+export function renderSummary(s: ScanSummary, color = false, more: { duplicates?: readonly DuplicateGroup[]; topIds?: boolean } = {}): string {
   const head = `Summary: ${s.hosts} host${s.hosts === 1 ? '' : 's'}, finished ${t(s.finished_at)}`;
   const lines: Span[][] = [
     [{ text: head, style: 'bold' }, ...(s.interrupted ? [{ text: ' (INTERRUPTED)', style: 'yellow' as const }] : [])],
@@ -258,8 +275,9 @@ export function renderSummary(s: ScanSummary, color = false): string {
     labelled('TLS', counts(TLS_VERSION_KEYS, s.tls_versions, versionLabel)),
     labelled('findings', counts([...SEVERITIES].reverse(), s.findings_by_severity)),
   ];
+  if (more.duplicates) lines.push(...(more.duplicates.length > 0 ? duplicateLines(more.duplicates) : [labelled('duplicates', 'none')]));
   const top = Object.entries(s.findings_by_id).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  if (top.length > 0) {
+  if (top.length > 0 && more.topIds !== false) {
     lines.push(labelled('top ids', top.map(([id, n]) => `${t(id)} ${n}`).join(', ')));
     lines.push(labelled('next', 'rdprobe explain <id>: causes, server events to look for, checks and fixes'));
   }
@@ -273,16 +291,119 @@ export function useColor(stream: NodeJS.WritableStream, opts: SinkOptions): bool
   return (stream as { isTTY?: boolean }).isTTY === true && (noColor === undefined || noColor === '');
 }
 
+/** Severity in four letters, for the one-line view. */
+const SEVERITY_SHORT: Record<Severity, string> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
+
+/** Column widths of the one-line view (a longer host name pushes its own line, never clips). */
+const COLUMNS = { host: 16, status: 12, nla: 4, tls: 8, weakest: 11, cert: 9 };
+
+export function renderLineHeader(color = false): string {
+  const c = COLUMNS;
+  const text = `${'host'.padEnd(c.host)} ${'status'.padEnd(c.status)}${'NLA'.padEnd(c.nla)}${'TLS'.padEnd(c.tls)}${'weakest'.padEnd(c.weakest)}${'cert'.padEnd(c.cert)}findings`;
+  return `${renderLine([{ text, style: 'bold' }], color)}\n`;
+}
+
+/** One host on one line: status, NLA, TLS range, weakest suite, days to certificate expiry, findings and the top one. */
+export function renderHostLine(r: ProbeRecord, color = false): string {
+  const f = hostFacts(r);
+  const c = COLUMNS;
+  const cert = f.cert_days === null ? '-' : f.cert_expired ? 'expired' : `${f.cert_days}d`;
+  const spans: Span[] = [
+    { text: `${t(r.target)} `.padEnd(c.host + 1) },
+    { text: f.status.padEnd(c.status), style: STATUS_STYLE[f.status] },
+    { text: (f.nla === null ? '-' : f.nla ? 'yes' : 'no').padEnd(c.nla) },
+    { text: `${tlsRangeText(f) ?? '-'} `.padEnd(c.tls) },
+    { text: `${f.weakest?.strength ?? '-'} `.padEnd(c.weakest) },
+    { text: `${cert} `.padEnd(c.cert), ...(f.cert_expired ? { style: 'red' as const } : {}) },
+    { text: String(f.findings) },
+  ];
+  if (f.top) spans.push({ text: ' ' }, { text: SEVERITY_SHORT[f.top.severity], style: SEVERITY_STYLE[f.top.severity] }, { text: ` ${t(f.top.id)}` });
+  return `${renderLine(spans, color)}\n`;
+}
+
+/**
+ * Every finding id of the line view once, most severe first. High and critical ids get a line each with their
+ * title and most probable cause (the catalog's text, once per id: what to look at first on the server); the others
+ * are packed, one line per severity, id and host count (`rdprobe explain <id>` and --details have the rest).
+ */
+class FindingIndex {
+  private readonly ids = new Map<string, { severity: Severity; title: string; hosts: number; cause: { id: string; certainty: string } | null }>();
+
+  add(r: ProbeRecord): void {
+    const seen = new Set<string>();
+    for (const f of r.findings) {
+      if (seen.has(f.id)) continue;
+      seen.add(f.id);
+      const e = this.ids.get(f.id) ?? { severity: f.severity, title: f.title, hosts: 0, cause: topCause(f) };
+      e.hosts++;
+      this.ids.set(f.id, e);
+    }
+  }
+
+  render(color: boolean): string {
+    if (this.ids.size === 0) return '';
+    const rows = [...this.ids.entries()].sort((a, b) => SEVERITIES.indexOf(b[1].severity) - SEVERITIES.indexOf(a[1].severity) || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : 1));
+    const lines: Span[][] = [[{ text: 'Findings', style: 'bold' }, { text: ' (hosts per id; rdprobe explain <id>: causes, server events, checks, fixes)' }]];
+    const tag = (sev: Severity): Span[] => [{ text: '  ' }, { text: SEVERITY_SHORT[sev].padEnd(5), style: SEVERITY_STYLE[sev] }];
+    for (const [id, e] of rows.filter(([, e]) => atLeast(e.severity, 'high'))) {
+      lines.push([...tag(e.severity), { text: `${t(id)} ${e.hosts}`, style: 'bold' }, { text: `  ${t(e.title)}` }]);
+      const text = e.cause ? causeText(id, e.cause.id) : null;
+      if (e.cause && text) lines.push([{ text: `       ${e.cause.certainty}: ` }, { text: t(text) }]);
+    }
+    for (const sev of [...SEVERITIES].reverse().filter((x) => !atLeast(x, 'high'))) {
+      const items = rows.filter(([, e]) => e.severity === sev).map(([id, e]) => `${t(id)} ${e.hosts}`);
+      let current: string[] = [];
+      const flush = (firstLine: boolean): void => {
+        lines.push([...(firstLine ? tag(sev) : [{ text: '       ' }]), { text: current.join(', ') }]);
+        current = [];
+      };
+      let firstLine = true;
+      for (const item of items) {
+        if (current.length > 0 && 7 + [...current.join(', ')].length + 2 + [...item].length > TABLE_WIDTH - 1) {
+          flush(firstLine);
+          firstLine = false;
+        }
+        current.push(item);
+      }
+      if (current.length > 0) flush(firstLine);
+    }
+    return `${lines.map((l) => renderLine(l, color)).join('\n')}\n\n`;
+  }
+}
+
 export function createTableSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
   const color = useColor(stream, opts);
   const shown = new Set<string>();
+  // Blocks for one host or with --details; lines as soon as a second host shows there are several.
+  let mode: 'first' | 'blocks' | 'lines' = opts.details ? 'blocks' : 'first';
+  let first: ProbeRecord | null = null;
+  const findings = new FindingIndex();
+  const duplicates = new DuplicateGroups();
+  const line = (r: ProbeRecord): string => {
+    findings.add(r);
+    duplicates.add(r);
+    return renderHostLine(r, color);
+  };
   return {
     begin() {},
     record(r: ProbeRecord) {
-      return writeChunk(stream, renderHost(r, color, shown));
+      if (mode === 'blocks') return writeChunk(stream, renderHost(r, color, shown));
+      if (mode === 'first') {
+        if (first === null) {
+          first = r;
+          return;
+        }
+        mode = 'lines';
+        const chunk = renderLineHeader(color) + line(first) + line(r);
+        first = null;
+        return writeChunk(stream, chunk);
+      }
+      return writeChunk(stream, line(r));
     },
     end(summary: ScanSummary) {
-      return writeChunk(stream, renderSummary(summary, color));
+      if (mode === 'lines') return writeChunk(stream, `\n${findings.render(color)}${renderSummary(summary, color, { duplicates: duplicates.result(), topIds: false })}`);
+      const only = first === null ? '' : renderHost(first, color, shown);
+      return writeChunk(stream, only + renderSummary(summary, color));
     },
   };
 }

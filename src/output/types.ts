@@ -14,6 +14,27 @@ export interface ScanMeta {
   argv?: string[];
   /** How many targets the scan expands to, when known up front. */
   targets_total?: number | null;
+  /** What was asked for, for the reports people read (html); the other formats do not use it. */
+  scope?: ScanScope;
+}
+
+/** The scan as the user asked for it: targets, exclusions and the options that shape what was measured. */
+export interface ScanScope {
+  /** Targets as given on the command line, in files and on stdin. */
+  targets: string[];
+  targets_files: string[];
+  exclude: string[];
+  ports: number[];
+  /** `K/N` for a sharded run. */
+  shard: string | null;
+  /** Every option that changes what is measured or judged, with its value in this run. */
+  options: Record<string, string | number | boolean>;
+  /** Checks switched off by their flags (--no-udp...): the flag and what the check measures. */
+  checks_off: { flag: string; describe: string }[];
+  /** The gate: --policy file, --fail-on, --baseline. */
+  policy_file: string | null;
+  fail_on: string | null;
+  baseline: string | null;
 }
 
 export interface ScanSummary {
@@ -39,7 +60,7 @@ export interface OutputSink {
   end(summary: ScanSummary): void | Promise<void>;
 }
 
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'junit', 'sarif', 'github'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'junit', 'sarif', 'github', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface SinkOptions {
@@ -54,4 +75,6 @@ export interface SinkOptions {
   failing?: (f: Finding) => boolean;
   /** csv: one row per host (default), or per host, version and accepted cipher suite (--csv-rows suites). */
   csvRows?: 'hosts' | 'suites';
+  /** table: per-host blocks even for several hosts (--details); otherwise one line per host when there are several. */
+  details?: boolean;
 }

@@ -51,8 +51,12 @@ export interface RunOptions {
   excluded?: ProbeDeps['excluded'];
   /** Stop pulling new targets when aborted; hosts in flight finish within their deadline. */
   signal?: AbortSignal;
-  /** Called when a host starts and ends, for the progress display. */
+  /** The progress display's hooks: a target enters the scan (its first connect, or its probe for a name)... */
+  onQueued?: (t: RunnerTarget) => void;
+  /** ...its checks start (the host deadline runs from here)... */
   onStart?: (t: RunnerTarget) => void;
+  /** ...and it is done (record written, or left out). */
+  onSettled?: (t: RunnerTarget) => void;
 }
 
 export interface RunResult {
@@ -178,6 +182,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
       await new Promise<void>((r) => (wake = r));
     }
     if (o.signal?.aborted) break;
+    o.onQueued?.(t);
     const job =
       t.address === null
         ? // A name is resolved by the probe itself (its record says how the lookup went): straight to a probe slot.
@@ -187,6 +192,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
     // probeHost never rejects and write errors travel through writeChain: nothing to lose in the rejection path.
     const settled = () => {
       inFlight.delete(job);
+      o.onSettled?.(t);
       const w = wake;
       wake = null;
       w?.();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSink } from '../../src/output/index.js';
+import { createSink, SummaryCounter } from '../../src/output/index.js';
 import { renderHost, TABLE_WIDTH } from '../../src/output/table.js';
 import { MemoryStream, META, finding, hostileRecord, okRecord, runSink, unreachableRecord } from './factory.js';
 
@@ -66,7 +66,39 @@ describe('table', () => {
     expect(summary).toMatch(/protocols\s+rdp 0, ssl 2, hybrid 2, rdstls 0, hybrid_ex 2, rdsaad 0/);
     expect(summary).toMatch(/TLS\s+SSL2 0, SSL3 0, 1\.0 0, 1\.1 0, 1\.2 2, 1\.3 0/);
     expect(summary).toMatch(/findings\s+critical 1, high 1, medium 1, low 0, info 2/);
-    expect(summary).toMatch(/top ids\s+tls-1\.3-unsupported 2, cert-expired 1/);
+    // The line view lists every id above the summary instead of the top ids.
+    expect(summary).not.toContain('top ids');
+    expect(stream.text).toMatch(/Findings \(hosts per id/);
+  });
+
+  it('with --details, blocks and the top ids as before', async () => {
+    const stream = await runSink('table', [okRecord(), hostileRecord(), unreachableRecord()], { color: false, details: true });
+    expect(stream.text.split('\n')[0]).toBe('host1.example.com:3389  (192.0.2.10)  OK');
+    expect(stream.text).toMatch(/top ids\s+tls-1\.3-unsupported 2, cert-expired 1/);
+  });
+
+  it('several hosts: a header, one line per host in the order given, each finding id once, duplicate groups', async () => {
+    const cert = okRecord().certificate!;
+    const twin = (host: string, address: string) =>
+      okRecord({ target: host, host, address, certificate: cert, findings: [finding('nla_not_required', 'medium'), finding('cert_expired', 'high', { causes: { renewal_failed: 'likely' } })] });
+    const records = [twin('192.0.2.1', '192.0.2.1'), twin('192.0.2.2', '192.0.2.2'), unreachableRecord()];
+    const lines = (await runSink('table', records, { color: false })).text.split('\n');
+    expect(lines[0]).toMatch(/^host\s+status\s+NLA\s+TLS\s+weakest\s+cert\s+findings$/);
+    expect(lines[1]).toMatch(/^192\.0\.2\.1\s+ok\s+yes\s+1\.2\s+-\s+220d\s+2 HIGH cert_expired$/);
+    expect(lines[2]).toMatch(/^192\.0\.2\.2\s+ok\s+yes\s+1\.2\s+-\s+220d\s+2 HIGH cert_expired$/);
+    expect(lines[3]).toMatch(/^192\.0\.2\.99\s+unreachable\s+-\s+-\s+-\s+-\s+0$/);
+    const text = lines.join('\n');
+    expect(text.match(/cert_expired 2 /g)).toHaveLength(1);
+    expect(text).toContain('likely: Windows could not replace its expired');
+    expect(text).toMatch(/MED  nla_not_required 2/);
+    expect(text).toMatch(/duplicates cert CN=host1\.example\.com SHA1 A1B2C3D4E5F6\.\.\. on 2: 192\.0\.2\.1:3389, 192\.0\.2\.2:3389/);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(TABLE_WIDTH);
+  });
+
+  it('a single host keeps its block', async () => {
+    const text = (await runSink('table', [okRecord()], { color: false })).text;
+    expect(text.split('\n')[0]).toBe('host1.example.com:3389  (192.0.2.10)  OK');
+    expect(text).toMatch(/protocols\s+accepted/);
   });
 
   it('colours only on a TTY without NO_COLOR', async () => {
@@ -75,6 +107,7 @@ describe('table', () => {
       const sink = createSink('table', stream);
       await sink.begin(META);
       await sink.record(okRecord());
+      await sink.end(new SummaryCounter().result());
       return stream.text;
     };
     vi.stubEnv('NO_COLOR', '');
