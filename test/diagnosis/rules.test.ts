@@ -1,4 +1,5 @@
 import { causesOf, explained } from '../helpers/findings.js';
+import { suite } from '../helpers/record-factory.js';
 import { describe, expect, it } from 'vitest';
 import { catalog, diagnose } from '../../src/diagnosis/index.js';
 import type { Finding, ProbeRecord } from '../../src/record.js';
@@ -475,5 +476,51 @@ describe('ordering and shape', () => {
       expect(catalog.unreachable.causes.map((c) => c.id)).toContain(id);
       expect(['confirmed', 'likely', 'possible']).toContain(certainty);
     }
+  });
+});
+
+describe('TLS surface and chain trust', () => {
+  const withTls = (over: Record<string, unknown>) => ({ ...healthyRecord(), tls: { ...healthyRecord().tls!, ...over } }) as ProbeRecord;
+  const withCert = (over: Record<string, unknown>) => ({ ...healthyRecord(), certificate: certificate(over) }) as ProbeRecord;
+
+  it('cert_untrusted for a CA-issued certificate that does not chain; self-signed and incomplete chains have their own', () => {
+    expectFires(withCert({ trusted: false, trust_error: 'unknown_issuer' }), 'cert_untrusted', ['certificate.trusted = false', 'certificate.trust_error = "unknown_issuer"']);
+    expectSilent(withCert({ trusted: false, trust_error: 'self_signed', self_signed: true }), 'cert_untrusted');
+    const incomplete = withCert({ trusted: false, trust_error: 'incomplete_chain' });
+    expectFires(incomplete, 'cert_chain_incomplete', ['certificate.trust_error = "incomplete_chain"']);
+    expectSilent(incomplete, 'cert_untrusted');
+    // Not measured (no chain judged): silent.
+    expectSilent(withCert({ trusted: null, trust_error: null }), 'cert_untrusted');
+    expectSilent(withCert({ trusted: true }), 'cert_untrusted');
+  });
+
+  it('tls_weak_dh below 2048 bits only; tls_no_secure_renegotiation only on false', () => {
+    expectFires(withTls({ dh_bits: 1024 }), 'tls_weak_dh', ['tls.dh_bits = 1024']);
+    expectSilent(withTls({ dh_bits: 2048 }), 'tls_weak_dh');
+    expectSilent(withTls({ dh_bits: null }), 'tls_weak_dh');
+    expectFires(withTls({ secure_renegotiation: false }), 'tls_no_secure_renegotiation', ['tls.secure_renegotiation = false']);
+    expectSilent(withTls({ secure_renegotiation: null }), 'tls_no_secure_renegotiation');
+  });
+
+  it('the suite rules read only the deep mode list; tls_weak_cipher gives way to the specific ones', () => {
+    const legacy = withTls({ cipher_suites: { 'tls1.0': [suite(0x0005), suite(0x000a), suite(0x002f)] }, attempts: { ...healthyRecord().tls!.attempts, 'tls1.0': { accepted: true, cipher: 'TLS_RSA_WITH_RC4_128_SHA', refusal: null } } });
+    for (const id of ['tls_rc4', 'tls_3des', 'tls_no_pfs', 'tls_cbc_only']) expect(ids(diagnose(legacy)), id).toContain(id);
+    expectSilent(legacy, 'tls_weak_cipher');
+    expectSilent(legacy, 'tls_null_export_anon');
+    expectFires(withTls({ cipher_suites: { 'tls1.2': [suite(0x0018), suite(0xc02f)] } }), 'tls_null_export_anon', ['tls.cipher_suites["tls1.2"] = "TLS_DH_anon_WITH_RC4_128_MD5"']);
+    // An AEAD suite anywhere: not CBC-only; no list at all: nothing fires.
+    expectSilent(withTls({ cipher_suites: { 'tls1.2': [suite(0x002f), suite(0xc02f)] } }), 'tls_cbc_only');
+    for (const id of ['tls_rc4', 'tls_3des', 'tls_no_pfs', 'tls_cbc_only']) expectSilent(withTls({ cipher_suites: null }), id);
+  });
+
+  it('ssl2_enabled / ssl3_enabled on true only (null: the deep mode did not run)', () => {
+    expectFires(withTls({ versions: { ...healthyRecord().tls!.versions, 'ssl3.0': true } }), 'ssl3_enabled', ['tls.versions["ssl3.0"] = true']);
+    expectSilent(withTls({ versions: { ...healthyRecord().tls!.versions, 'ssl3.0': null } }), 'ssl3_enabled');
+  });
+
+  it('tls_failed_all_versions fires when versions are answered but the modern client\'s handshake fails (an unusable key)', () => {
+    const r = withTls({ handshake: { completed: false, version: null, cipher: null, refusal: { kind: 'closed', alert: null, alert_description: null, detail: null } } });
+    const f = expectFires(r, 'tls_failed_all_versions', ['tls.handshake.completed = false', 'tls.handshake.refusal.kind = "closed"']);
+    expect(Object.keys(f.causes)[0]).toBe('private_key');
   });
 });
