@@ -72,7 +72,8 @@ describe.runIf(LAB)('cross-host findings in every format (lab)', () => {
   let code: number | null = null;
   let githubCode: number | null = null;
   beforeAll(async () => {
-    const r = await runCli(['scan', ...HOSTS, '--fail-on', 'medium', '--timeout', '3', ...['ndjson', 'json', 'csv', 'xml', 'sarif', 'txt'].flatMap((e) => ['-o', file(e)])], { timeoutMs: 120_000 });
+    // --details: the table's per-host blocks name every finding (its one-line view names the top one only).
+    const r = await runCli(['scan', ...HOSTS, '--fail-on', 'medium', '--timeout', '3', '--details', ...['ndjson', 'json', 'csv', 'xml', 'sarif', 'txt'].flatMap((e) => ['-o', file(e)])], { timeoutMs: 120_000 });
     code = r.code;
     for (const [fmt, ext] of [['ndjson', 'ndjson'], ['json', 'json'], ['csv', 'csv'], ['junit', 'xml'], ['sarif', 'sarif'], ['table', 'txt']]) texts[fmt!] = readFileSync(file(ext!), 'utf8');
     const g = await runCli(['scan', ...HOSTS, '--fail-on', 'medium', '--timeout', '3', '-f', 'github'], { timeoutMs: 120_000 });
