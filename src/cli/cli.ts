@@ -11,6 +11,7 @@ import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { isPasswordArgument, NO_PASSWORD_OPTION } from './password.js';
 import { runScanCommand, type Io } from './scan.js';
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
@@ -20,6 +21,11 @@ const FAIL_ON = [...SEVERITIES, 'none'] as const;
  * is the only place that touches process.exit.
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
+  // Before the parser sees it: its own "unknown argument" message could echo the password given with it.
+  if (argv.some(isPasswordArgument)) {
+    io.stderr.write(`rdprobe: ${NO_PASSWORD_OPTION}\n`);
+    return EXIT.USAGE;
+  }
   let code: number = EXIT.OK;
   const parser = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
     .scriptName('rdprobe')
@@ -61,6 +67,18 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               cookie: cookie(o.cookie),
               // Every check's switch, as the checks declare them (src/checks).
               checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
+            },
+            auth: {
+              user: o.user === undefined ? undefined : String(o.user),
+              passwordFile: o['password-file'] === undefined ? undefined : String(o['password-file']),
+              auth: Boolean(o.auth),
+              authz: Boolean(o.authz),
+              logon: Boolean(o.logon),
+              authHosts: splitList(o['auth-hosts'] as string[] | undefined),
+              pins: splitList(o.pin as string[] | undefined),
+              insecure: Boolean(o['auth-insecure']),
+              caFile: o['ca-file'] === undefined ? undefined : String(o['ca-file']),
+              logonTimeoutMs: parseDuration('logon-timeout', o['logon-timeout']),
             },
             concurrency: positiveInt('concurrency', o.concurrency),
             connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
@@ -180,6 +198,17 @@ function scanOptions(y: Argv) {
     .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
     .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
+    .option('require-auth', { type: 'boolean', describe: 'policy: the authentication test must succeed (with --user)' })
+    .option('require-logon', { type: 'boolean', describe: 'policy: the logon test must reach the logon notification (with --logon)' })
+    .option('user', { type: 'string', describe: 'authentication test with this test account: DOMAIN\\user, user@domain or user (password from RDPROBE_PASSWORD, --password-file, or asked on the terminal; see docs/auth.md)' })
+    .option('password-file', { type: 'string', describe: 'file holding the test account\'s password (one line)' })
+    .option('auth', { type: 'boolean', describe: 'authenticate and stop once the server proved its key: the password is not delegated (the default with --user)' })
+    .option('authz', { type: 'boolean', describe: 'also delegate the credentials (TSCredentials) and read the Early User Authorization Result; no session is created' })
+    .option('auth-hosts', { type: 'string', array: true, describe: 'the only targets credentials may be sent to (target syntax; required with several targets)' })
+    .option('pin', { type: 'string', array: true, describe: 'trust a certificate by its SHA-1 thumbprint (certificate.sha1_fingerprint) for the authentication test' })
+    .option('auth-insecure', { type: 'boolean', describe: 'send credentials even when the certificate is not trusted (said in the record)' })
+    .option('ca-file', { type: 'string', describe: 'PEM bundle of CA certificates trusted besides Node\'s own list' })
+    .option('logon-timeout', { type: 'string', default: '30', describe: 'with --logon: how long to wait for the logon to complete after the Client Info PDU' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -294,6 +323,8 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('max-clock-skew', 'max_clock_skew');
   flag('allow-unreachable', 'allow_unreachable', Boolean);
   flag('forbid-udp', 'forbid_udp', Boolean);
+  flag('require-auth', 'require_auth', Boolean);
+  flag('require-logon', 'require_logon', Boolean);
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {
