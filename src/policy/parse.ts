@@ -228,6 +228,8 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
     case 'forbid_self_signed':
     case 'allow_unreachable':
     case 'forbid_udp':
+    case 'require_auth':
+    case 'require_logon':
       out = checkBool(source, path, v);
       break;
     case 'min_tls':

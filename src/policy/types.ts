@@ -31,6 +31,10 @@ export interface PolicyRules {
   allow_unreachable: boolean;
   /** The server must not answer RDP over UDP (record: rdp_udp.answered). */
   forbid_udp: boolean;
+  /** The authentication test with the test account must succeed (record: auth.result; needs --user). */
+  require_auth: boolean;
+  /** The logon test must reach the logon notification (record: auth.logon.result; needs --logon). */
+  require_logon: boolean;
 }
 
 export type RuleName = keyof PolicyRules;
@@ -48,6 +52,8 @@ export const RULE_NAMES: readonly RuleName[] = [
   'max_clock_skew',
   'allow_unreachable',
   'forbid_udp',
+  'require_auth',
+  'require_logon',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */
