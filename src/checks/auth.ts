@@ -36,7 +36,7 @@ import {
 import type { AuthFailure, AuthRecord, AuthResultKind, LogonRecord } from '../record.js';
 import { FrameReader } from '../transport/frame-reader.js';
 import { TransportError } from '../transport/errors.js';
-import { closeTls } from '../transport/tls.js';
+import { closeTlsAndWait } from '../transport/tls.js';
 import { hostPortKey } from '../targets/key.js';
 import type { AuthOptions } from './auth-options.js';
 import { judgeTrust } from './auth-trust.js';
@@ -128,7 +128,7 @@ export const AUTH: Check<AuthRecord> = {
           await authenticate(ctx, o, socket, reader, t.cert.der, n.answer.selectedProtocol, rec, turn);
         } finally {
           reader.detach();
-          closeTls(socket);
+          await closeTlsAndWait(socket);
         }
       });
     } catch (e) {

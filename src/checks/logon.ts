@@ -99,11 +99,6 @@ async function runLogon(session: AuthSession, ctx: CheckContext): Promise<LogonR
       write(seq.disconnect());
       break;
     }
-    if (p.reconnectedExisting || existingSessionOffered(p)) {
-      stoppedByUs = 'existing_session';
-      write(seq.disconnect());
-      break;
-    }
     if (logonBudget === null && p.reached !== 'mcs_connect' && p.reached !== 'mcs_attach' && p.reached !== 'channel_join') {
       logonBudget = Budget.start(ctx.options.auth!.logonTimeoutMs, ctx.options.auth!.logonTimeoutMs);
     }
@@ -124,7 +119,16 @@ async function runLogon(session: AuthSession, ctx: CheckContext): Promise<LogonR
       write(seq.disconnect());
       break;
     }
-    write(seq.receive(frame));
+    const out = seq.receive(frame);
+    // The server moved this connection onto an existing session of the account (or asks whether to): leave before
+    // confirming anything, so rdprobe never takes a user's session over.
+    const after = seq.progress;
+    if (after.reconnectedExisting || existingSessionOffered(after)) {
+      stoppedByUs = 'existing_session';
+      write(seq.disconnect());
+      break;
+    }
+    write(out);
   }
   return fill(rec, seq.progress, stoppedByUs);
 }

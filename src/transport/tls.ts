@@ -136,5 +136,18 @@ export function closeTls(s: tls.TLSSocket): void {
   s.once('close', () => clearTimeout(t));
 }
 
+/**
+ * closeTls, resolved once the TLS socket is gone (the peer's close, or the grace): for a connection whose last
+ * messages matter (the logon test's Disconnect Provider Ultimatum), so that closing the TCP connection under it
+ * cannot cut them off before the TLS layer has flushed them.
+ */
+export function closeTlsAndWait(s: tls.TLSSocket): Promise<void> {
+  if (s.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    s.once('close', () => resolve());
+    closeTls(s);
+  });
+}
+
 /** How long a closing connection waits for the peer before it is destroyed. */
 export const CLOSE_GRACE_MS = 200;
