@@ -48,7 +48,9 @@ export function startTls(socket: Duplex, range: TlsRange, budget: Budget, trust?
       socket,
       minVersion: range.min,
       maxVersion: range.max,
-      ...(trust ? { ca: [...trust.ca] } : { ciphers: 'ALL:@SECLEVEL=0', minDHSize: 1 }),
+      // With a trust store, `authorized` is the chain alone: node:tls would otherwise also match the certificate
+      // against "localhost" (no servername here); the caller matches names against the target itself.
+      ...(trust ? { ca: [...trust.ca], checkServerIdentity: () => undefined } : { ciphers: 'ALL:@SECLEVEL=0', minDHSize: 1 }),
       rejectUnauthorized: false,
       // No SNI: RDP clients address hosts by name or IP and Windows does not select certificates by SNI.
       servername: '',
