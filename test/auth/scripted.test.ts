@@ -91,6 +91,21 @@ describe.concurrent('authentication test against scripted CredSSP servers (scrip
   });
 });
 
+describe.concurrent('the gate of a CI run (scripted)', () => {
+  it('--require-auth: exit 1 on rejected credentials, 0 on success; --require-logon without --logon is unverified', async () => {
+    const s = await server({}, '127.0.53.8');
+    const base = [s.target, '--user', USER, '--pin', s.sha1, ...LEAN, '-f', 'ndjson'];
+    const bad = await scanWith([...base, '--require-auth'], 'not-the-password');
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(findingIds(onlyRecord(bad))).toContain('policy_require_auth');
+    const good = await scanWith([...base, '--require-auth'], PASSWORD);
+    expect(good.code, good.stderr).toBe(0);
+    const unverified = await scanWith([...base, '--require-logon'], PASSWORD);
+    expect(unverified.code).toBe(1);
+    expect(findingIds(onlyRecord(unverified))).toEqual(expect.arrayContaining(['policy_unverified']));
+  });
+});
+
 describe.concurrent('one attempt, then stop (scripted)', () => {
   it('two servers that reject: the second is never sent credentials, and its record says why', async () => {
     const a = await server({}, '127.0.53.2');
