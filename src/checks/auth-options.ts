@@ -81,8 +81,6 @@ export interface AuthTarget {
 export interface AuthOptions {
   account: Account;
   credentials: Credentials;
-  /** --password-file, read once by the CLI before the scan starts (undefined: RDPROBE_PASSWORD or the prompt). */
-  passwordFile: string | undefined;
   /** auth: stop after the server's pubKeyAuth; authz: delegate TSCredentials too (--authz, --logon). */
   depth: AuthDepth;
   /** --auth-hosts (or the scan's only target): the only hosts credentials may go to. */

@@ -33,8 +33,8 @@ export interface AuthContext {
   policy: Policy | null;
 }
 
-/** Everything but the password: checked before anything else happens. */
-export type AuthPlan = Omit<AuthOptions, 'credentials'>;
+/** Everything but the password (and where to read it from): checked before anything else happens. */
+export type AuthPlan = Omit<AuthOptions, 'credentials'> & { passwordFile: string | undefined };
 
 /** Options that mean nothing without --user (named as typed). */
 function withoutUser(a: AuthArgs): string | null {
@@ -117,8 +117,9 @@ export async function planAuth(a: AuthArgs, c: AuthContext): Promise<AuthPlan | 
 
 /** The plan with its password (--password-file, RDPROBE_PASSWORD or the terminal prompt). */
 export async function withPassword(plan: AuthPlan, io: Omit<PasswordSources, 'passwordFile' | 'account'>): Promise<AuthOptions> {
-  const password = await obtainPassword({ ...io, passwordFile: plan.passwordFile, account: plan.account.text });
+  const { passwordFile, ...options } = plan;
+  const password = await obtainPassword({ ...io, passwordFile, account: plan.account.text });
   const credentials = new Credentials(password);
   password.fill(0);
-  return { ...plan, credentials };
+  return { ...options, credentials };
 }
