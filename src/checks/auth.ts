@@ -42,6 +42,7 @@ import type { AuthOptions } from './auth-options.js';
 import { judgeTrust } from './auth-trust.js';
 import type { ClientResult } from './client.js';
 import type { AuthSession, Check, CheckContext, CredentialGate, GateStop, GateTurn, GateVerdict } from './contract.js';
+import { logonNotAttempted } from './logon.js';
 import { clientAnswered } from './protocols.js';
 import { toFailure } from './steps/failure.js';
 import { negotiate, PROBE_REQUESTS, selectedKey } from './steps/negotiation.js';
@@ -65,23 +66,6 @@ const ACCOUNT_STATE: ReadonlySet<number> = new Set([
   STATUS_INVALID_LOGON_HOURS,
   STATUS_INVALID_WORKSTATION,
 ]);
-
-/** A logon test that did not start because authz did not succeed. */
-export function logonNotAttempted(why: string): LogonRecord {
-  return {
-    tested: false,
-    result: 'not_attempted',
-    reached: null,
-    licensing: null,
-    error_info: null,
-    logon_info_type: null,
-    logon_errors: null,
-    timed_out: false,
-    reconnected_existing: false,
-    disconnect: null,
-    failure: { stage: 'not_started', reason: 'not_attempted', detail: why },
-  };
-}
 
 export const AUTH: Check<AuthRecord> = {
   name: 'auth',
@@ -157,7 +141,6 @@ async function authenticate(ctx: CheckContext, o: AuthOptions, socket: TLSSocket
   try {
     let outcome: CredsspOutcome | null = null;
     socket.write(client.start());
-    rec.tested = true;
     while (outcome === null) {
       let frame: Uint8Array;
       try {
@@ -172,7 +155,11 @@ async function authenticate(ctx: CheckContext, o: AuthOptions, socket: TLSSocket
         return void failed(rec, ctx, 'auth', f.reason, `CredSSP: ${f.detail ?? f.reason}`);
       }
       const step = client.receive(frame);
-      if (step.send) socket.write(step.send);
+      if (step.send) {
+        socket.write(step.send);
+        // The client's first message after the NEGOTIATE is the AUTHENTICATE: from here the account has an attempt.
+        rec.tested = true;
+      }
       outcome = step.outcome ?? null;
     }
     fromOutcome(outcome, rec);

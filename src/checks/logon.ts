@@ -42,20 +42,18 @@ export const LOGON: Check<undefined> = {
   sessionRide: { run: (session, ctx) => runLogon(session, ctx) },
 };
 
+/** A logon record with nothing measured yet. */
+function blank(tested: boolean, result: LogonResultKind): LogonRecord {
+  return { tested, result, reached: null, licensing: null, error_info: null, logon_info_type: null, logon_errors: null, timed_out: false, reconnected_existing: false, disconnect: null, failure: null };
+}
+
+/** The record of a logon test that did not start (authz did not succeed: `why` says what auth.result was). */
+export function logonNotAttempted(why: string): LogonRecord {
+  return { ...blank(false, 'not_attempted'), failure: { stage: 'not_started', reason: 'not_attempted', detail: why } };
+}
+
 async function runLogon(session: AuthSession, ctx: CheckContext): Promise<LogonRecord> {
-  const rec: LogonRecord = {
-    tested: true,
-    result: 'incomplete',
-    reached: null,
-    licensing: null,
-    error_info: null,
-    logon_info_type: null,
-    logon_errors: null,
-    timed_out: false,
-    reconnected_existing: false,
-    disconnect: null,
-    failure: null,
-  };
+  const rec = blank(true, 'incomplete');
   const write = (frames: Uint8Array[]): void => {
     for (const f of frames) session.socket.write(f);
   };

@@ -70,7 +70,7 @@ describe.concurrent('authentication test against scripted CredSSP servers (scrip
   it('NTLM refused (STATUS_NOT_SUPPORTED to the NEGOTIATE): logon_ntlm_refused, no AUTHENTICATE sent', async () => {
     const s = await server({ behaviour: 'not_ntlm' });
     const { rec } = await scan(s);
-    expect(rec['auth']).toMatchObject({ result: 'ntlm_refused', status: { name: 'STATUS_NOT_SUPPORTED' } });
+    expect(rec['auth']).toMatchObject({ tested: false, result: 'ntlm_refused', status: { name: 'STATUS_NOT_SUPPORTED' } });
     expect(findingIds(rec)).toContain('logon_ntlm_refused');
     expect(s.attempts()).toBe(0);
   });
