@@ -11,6 +11,7 @@ import { diffScans } from '../../src/diff/index.js';
 import { evaluatePolicy, policyFromFlags } from '../../src/policy/index.js';
 import { authOutcome, logonOutcome, type AuthRecord, type Finding, type ProbeRecord } from '../../src/record.js';
 import { auth, logon } from '../helpers/record-factory.js';
+import { parseCsv } from '../helpers/csv.js';
 import { makeRecord } from '../policy/factory.js';
 
 const rec = (a: AuthRecord | null): ProbeRecord => ({ ...makeRecord(), auth: a });
@@ -153,5 +154,21 @@ describe('outcomes, inputs and the diff', () => {
     expect(diff(auth(), withheld('lockout_stop')).map((c) => c.kind)).toEqual(['neutral']);
     expect(diff(null, auth())).toHaveLength(1);
     expect(diff(null, auth())[0]!.kind).toBe('neutral');
+  });
+});
+
+describe('the table and csv show the verdicts', () => {
+  it('one auth line (and a logon line when it ran); csv columns auth_result, auth_reason, logon_*', async () => {
+    const { renderHost } = await import('../../src/output/table.js');
+    const { csvHeader, csvRow } = await import('../../src/output/csv.js');
+    const r = rec(auth({ depth: 'authz', result: 'logon_right_missing', early_user_authz: 'AUTHZ_ACCESS_DENIED', logon: logon({ tested: false, result: 'not_attempted', reached: null }) }));
+    const text = renderHost(r);
+    expect(text).toMatch(/ {2}auth {7}logon_right_missing \(AUTHZ_ACCESS_DENIED\), CORP\\rdprobe-test at depth authz\n/);
+    expect(text).not.toMatch(/ {2}logon {6}/);
+    const withLogon = renderHost(rec(auth({ depth: 'authz', logon: logon({ result: 'ended_by_server', reached: 'finalization', error_info: { code: '0x00000009', name: 'ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES' } }) })));
+    expect(withLogon).toMatch(/ {2}logon {6}ended_by_server, reached finalization \(ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES\)\n/);
+    const [header, row] = parseCsv(csvHeader() + csvRow(r)) as [string[], string[]];
+    const col = (name: string) => row[header.indexOf(name)];
+    expect([col('auth_result'), col('auth_reason'), col('logon_result'), col('logon_reached')]).toEqual(['logon_right_missing', 'AUTHZ_ACCESS_DENIED', 'not_attempted', '']);
   });
 });
