@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { readErrorText } from '../read-error.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export const PASSWORD_ENV = 'RDPROBE_PASSWORD';
@@ -25,8 +26,7 @@ export async function readPasswordFile(path: string): Promise<Uint8Array> {
   try {
     b = await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`--password-file ${path}: cannot read it (${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (code ?? 'error')})`);
+    throw new CliError(`--password-file ${path}: cannot read it (${readErrorText(e)})`);
   }
   const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   let end = b.length;

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
+import { readErrorText } from '../read-error.js';
 import { hostPortKey } from '../targets/key.js';
 import {
   POLICY_TLS_VERSIONS,
@@ -361,9 +362,7 @@ export async function loadPolicy(path: string): Promise<Policy> {
   try {
     buf = await readFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : ((err as Error).message ?? String(err));
-    throw new PolicyError(path, null, `cannot read policy file: ${why}`);
+    throw new PolicyError(path, null, `cannot read policy file: ${readErrorText(err)}`);
   }
   return parsePolicy(decodeText(buf), path);
 }

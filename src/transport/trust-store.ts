@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
+import { readErrorText } from '../read-error.js';
 
 export interface TrustStore {
   /** PEM certificates for tls.connect's `ca` option. */
@@ -52,8 +53,7 @@ export async function loadTrustStore(path: string): Promise<TrustStore> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TrustStoreError(`${path}: cannot read the CA file (${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (code ?? String(e))})`);
+    throw new TrustStoreError(`${path}: cannot read the CA file (${readErrorText(e)})`);
   }
   return trustStoreFromPem(text, path);
 }
