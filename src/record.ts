@@ -307,6 +307,161 @@ export interface RdpUdpResult {
   failure: { reason: 'refused' | 'timeout' | 'deadline' | 'unreachable' | 'malformed' | 'error'; detail: string | null } | null;
 }
 
+/**
+ * The authentication test (schema 3 addition; `rdprobe scan --user`, docs/auth.md): one CredSSP/NTLMv2 exchange
+ * with the test account, on a connection of its own. `null` when no credentials were given or the host was never
+ * reached as an RDP server; otherwise present, and `tested` says whether credentials were sent to this host.
+ */
+export type AuthResultKind =
+  /** `auth`: the server verified the credentials and proved it holds the TLS key; `authz`: also the logon right. */
+  | 'success'
+  /** STATUS_LOGON_FAILURE (wrong password or unknown user, one verdict) or a close right after the AUTHENTICATE. */
+  | 'credentials_rejected'
+  /** The password was right but the account cannot log on: locked out, disabled, expired, must change... */
+  | 'account_state'
+  /** AUTHZ_ACCESS_DENIED (Early User Authorization Result) or STATUS_LOGON_TYPE_NOT_GRANTED. */
+  | 'logon_right_missing'
+  /** The server does not take NTLM (STATUS_NOT_SUPPORTED, no CHALLENGE): Kerberos is out of rdprobe's scope. */
+  | 'ntlm_refused'
+  /** The server's pubKeyAuth answer does not prove it holds the TLS key: never a success, no password delegated. */
+  | 'server_key_proof_failed'
+  /** Another NTSTATUS in TSRequest.errorCode (status says which). */
+  | 'server_error'
+  /** The exchange broke (timeout, close, reset, TLS, malformed answer) before a verdict. */
+  | 'failed'
+  /** No credentials were sent to this host; failure.reason says why (not_in_auth_hosts, untrusted_certificate...). */
+  | 'not_attempted';
+
+export type AuthDepth = 'auth' | 'authz';
+
+/** Why the server's TLS certificate was (or was not) trusted with the credentials. */
+export interface AuthTrust {
+  /** What let the credentials go: a trusted chain naming the host (`ca`), a pinned thumbprint (`pin`), the
+   * --auth-insecure override (`insecure`); null when they were withheld. */
+  basis: 'ca' | 'pin' | 'insecure' | null;
+  /** node:tls verified the chain against Node's CA list plus --ca-file. */
+  chain_trusted: boolean;
+  /** OpenSSL's reason when it did not (e.g. DEPTH_ZERO_SELF_SIGNED_CERT). */
+  chain_error: string | null;
+  /** The certificate names the target (tls.checkServerIdentity). */
+  name_matches: boolean;
+  /** SHA-1 thumbprint of the certificate this connection saw (upper-case hex). */
+  sha1_fingerprint: string;
+}
+
+export interface AuthFailure {
+  /** auth: up to the server's pubKeyAuth answer; authz: TSCredentials and the Early User Authorization Result. */
+  stage: 'auth' | 'authz';
+  reason: string;
+  detail: string | null;
+}
+
+/** The full logon test (schema 3 addition; --logon): how far the connection sequence went after authz. */
+export type LogonResultKind =
+  /** Save Session Info with a logon notification arrived: a session exists on the server (disconnected by rdprobe). */
+  | 'logon_notified'
+  /** The server ended the connection with a Set Error Info reason (error_info says which). */
+  | 'ended_by_server'
+  /** A licensing error other than STATUS_VALID_CLIENT, or an ERRINFO_LICENSE_* reason. */
+  | 'licensing_failed'
+  /** The server sent a License Request: the client licensing exchange of [MS-RDPELE], which rdprobe does not do. */
+  | 'license_exchange_required'
+  /** The server reconnected (or offered to reconnect) an existing session of the account: rdprobe stopped at once. */
+  | 'reconnected_existing'
+  /** Server Redirection PDU (a Connection Broker sent the client elsewhere): rdprobe does not follow it. */
+  | 'redirected'
+  /** No logon notification, error or disconnect before the logon timeout (a logon screen waiting for input...). */
+  | 'timed_out'
+  /** The server closed without a reason, or the exchange broke (failure says how). */
+  | 'incomplete'
+  /** The sequence was not started: authz did not succeed (auth.result says why). */
+  | 'not_attempted';
+
+export interface LogonRecord {
+  /** The MCS connection sequence was started on the authenticated connection. */
+  tested: boolean;
+  result: LogonResultKind;
+  /** The last phase reached ([MS-RDPBCGR] 1.3.1.1): mcs_connect mcs_attach channel_join client_info licensing
+   * capabilities finalization logon_notified; null when not tested. */
+  reached: string | null;
+  /** The server's first licensing message. */
+  licensing: { message: string; error_code: string | null; state_transition: string | null } | null;
+  /** The last non-zero Set Error Info PDU (2.2.5.1.1). */
+  error_info: { code: string; name: string } | null;
+  /** INFOTYPE_LOGON, INFOTYPE_LOGON_LONG or INFOTYPE_LOGON_PLAINNOTIFY, when a logon notification arrived. */
+  logon_info_type: string | null;
+  /** Logon errors the server reported in Save Session Info (LOGON_MSG_* / LOGON_FAILED_* names). */
+  logon_errors: { type: string; data: string | null } | null;
+  timed_out: boolean;
+  reconnected_existing: boolean;
+  /** Who ended the connection: the server (ultimatum with its reason, X.224 disconnect, a close) or rdprobe. */
+  disconnect: { by: 'server_ultimatum' | 'server_x224' | 'server_closed' | 'rdprobe'; reason: string | null } | null;
+  failure: { stage: string; reason: string; detail: string | null } | null;
+}
+
+export interface AuthRecord {
+  /** Credentials (an NTLM AUTHENTICATE) were sent to this host: one attempt on the account. */
+  tested: boolean;
+  /** The account as given: DOMAIN\user, user@domain or user. Never the password. */
+  user: string;
+  method: 'ntlm';
+  depth: AuthDepth;
+  /** --auth-insecure was in force (credentials could go to a server whose certificate is not trusted). */
+  insecure: boolean;
+  result: AuthResultKind;
+  /** TSRequest.errorCode of the server, by name. */
+  status: NtStatus | null;
+  /** The Early User Authorization Result PDU (HYBRID_EX, authz): AUTHZ_SUCCESS, AUTHZ_ACCESS_DENIED or unknown(..). */
+  early_user_authz: string | null;
+  /** The server's pubKeyAuth answer verified: it holds the TLS key; null before that step. */
+  server_proved_key: boolean | null;
+  /** TSCredentials (the password) were delegated to the server. */
+  credentials_delegated: boolean;
+  /** The protocol the server selected on this connection (hybrid, hybrid_ex, ssl...). */
+  selected_protocol: string | null;
+  /** The server's TSRequest version on this connection. */
+  credssp_version: number | null;
+  trust: AuthTrust | null;
+  failure: AuthFailure | null;
+  /** null unless --logon. */
+  logon: LogonRecord | null;
+}
+
+/** rdprobe's own limits (not the server) ended a step: nothing was measured. */
+const OWN_LIMITS: readonly string[] = ['deadline', 'connection_budget'];
+
+/**
+ * The authentication test as a gate or a diff reads it: `ok`, `failed` (the server refused or broke off), or null
+ * when nothing was measured (no test, credentials not sent, rdprobe's own deadline). The one place that decides it.
+ */
+export function authOutcome(a: AuthRecord | null | undefined): 'ok' | 'failed' | null {
+  if (!a || a.result === 'not_attempted') return null;
+  if (a.result === 'success') return 'ok';
+  return a.result === 'failed' && OWN_LIMITS.includes(a.failure?.reason ?? '') ? null : 'failed';
+}
+
+/**
+ * The logon test likewise: `ok` once the logon was notified; `failed` when the server ended it, licensing failed,
+ * it never completed, or authz already failed; null when it was not measured or rdprobe stopped on purpose (a
+ * License Request, an existing session, a redirection).
+ */
+export function logonOutcome(a: AuthRecord | null | undefined): 'ok' | 'failed' | null {
+  const l = a?.logon;
+  if (!l) return null;
+  switch (l.result) {
+    case 'logon_notified':
+      return 'ok';
+    case 'not_attempted':
+      return authOutcome(a) === 'failed' ? 'failed' : null;
+    case 'license_exchange_required':
+    case 'reconnected_existing':
+    case 'redirected':
+      return null;
+    default:
+      return OWN_LIMITS.includes(l.failure?.reason ?? '') ? null : 'failed';
+  }
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -395,6 +550,11 @@ export interface ProbeRecord {
   rdp_security: RdpSecurityResult | null;
   /** null unless the UDP check ran (TCP showed an RDP server, and --no-udp was not given). */
   rdp_udp: RdpUdpResult | null;
+  /**
+   * Schema 3: the authentication test with a test account (--user), null when no credentials were given or the host
+   * was not reached as an RDP server. Records of schema 1 and 2 have no such key (read it as null).
+   */
+  auth: AuthRecord | null;
   timings_ms: Timings;
   /** TCP connections this probe opened (bounded: at most 12 per host). */
   connections: number;

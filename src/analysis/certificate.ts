@@ -184,7 +184,8 @@ export function validityTimeProblem(kind: 'UTCTime' | 'GeneralizedTime', text: s
   return null;
 }
 
-function fingerprint(alg: 'sha1' | 'sha256', der: Uint8Array): string {
+/** Upper-case hex digest of a DER certificate: the SHA-1 one is the thumbprint Windows shows and stores. */
+export function fingerprint(alg: 'sha1' | 'sha256', der: Uint8Array): string {
   return createHash(alg).update(der).digest('hex').toUpperCase();
 }
 

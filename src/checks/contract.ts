@@ -6,11 +6,14 @@
  * finished results only. Adding a check means adding its file and its line in index.ts: nothing in the scheduler,
  * the runner or the CLI.
  */
+import type { TLSSocket } from 'node:tls';
 import type { Budget } from '../transport/clock.js';
 import type { Dialer } from '../transport/dialer.js';
+import type { FrameReader } from '../transport/frame-reader.js';
 import type { RdpConnection } from '../transport/rdp-connection.js';
 import type { UdpExchangeResult } from '../transport/udp.js';
 import type { Failure, MeasuredRecord, ProtocolKey } from '../record.js';
+import type { Account, AuthOptions } from './auth-options.js';
 
 /**
  * How a check ended, for the record's `not_measured`: `done` (it measured what it could; a server answer, even a
@@ -50,6 +53,59 @@ export interface Ride {
   run(conn: RdpConnection, ctx: CheckContext): Promise<unknown>;
 }
 
+/**
+ * The connection the auth check authenticated with `authz` (TSCredentials delegated, the Early User Authorization
+ * Result read when HYBRID_EX): what a session ride (the logon check) continues on. One authenticated connection
+ * per host, never a second authentication.
+ */
+export interface AuthSession {
+  socket: TLSSocket;
+  /** Reads the server's frames on `socket` (bytes already buffered stay there). */
+  reader: FrameReader;
+  /** selectedProtocol of the server's RDP_NEG_RSP (PROTOCOL_HYBRID or PROTOCOL_HYBRID_EX). */
+  selectedProtocol: number;
+  account: Account;
+}
+
+/** Work a check does on the auth check's authenticated session (after authz), before it is closed. */
+export interface SessionRide {
+  run(session: AuthSession, ctx: CheckContext): Promise<unknown>;
+}
+
+/** What one credential exchange established (the auth check tells the scan's CredentialGate). */
+export type GateVerdict =
+  /** The server verified the credentials. */
+  | 'accepted'
+  /** STATUS_LOGON_FAILURE, or a close right after the AUTHENTICATE: a bad-password count on the account. */
+  | 'rejected'
+  /** STATUS_ACCOUNT_LOCKED_OUT: any further attempt only prolongs the lockout. */
+  | 'locked_out'
+  /** Nothing either way (withheld, broken off, another status). */
+  | 'no_verdict';
+
+/** Why the scan's credential exchanges were stopped. */
+export interface GateStop {
+  /** host:port whose answer stopped them. */
+  by: string;
+  /** What it answered, in words. */
+  why: string;
+}
+
+/** A turn at the gate, ended exactly once with what the exchange established. */
+export interface GateTurn {
+  end(verdict: GateVerdict, why: string): void;
+}
+
+/**
+ * The scan's lockout guard (src/scan/auth-gate.ts), owned by the runner like the connection slots: one credential
+ * exchange at a time until the credentials are proven, and none after a rejection or a lockout.
+ */
+export interface CredentialGate {
+  readonly stop: GateStop | null;
+  /** Waits for a turn, or returns the stop when the scan's authentication is over. */
+  enter(host: string): Promise<GateTurn | GateStop>;
+}
+
 /** What the scheduler hands a running check. */
 export interface CheckContext {
   readonly host: { target: string; host: string; address: string; port: number };
@@ -67,6 +123,10 @@ export interface CheckContext {
   udpExchange(request: Uint8Array): Promise<UdpExchangeResult>;
   /** The rides other enabled checks registered on this protocol (run by the protocol probe on its connection). */
   ridesOn(protocol: ProtocolKey): { check: string; ride: Ride }[];
+  /** The session rides of enabled checks (run by the auth check on its authenticated connection). */
+  sessionRides(): { check: string; ride: SessionRide }[];
+  /** The scan's credential gate (null when the caller gave none: the check then guards this host alone). */
+  readonly authGate: CredentialGate | null;
   /** Make a partial result visible to the others (their needs are evaluated again). */
   publish(partial: unknown): void;
   /** rdprobe's own limit cut part of this check's measurement (the record lists it under not_measured). */
@@ -88,6 +148,8 @@ export interface Check<R = unknown> {
   readonly priority: number;
   /** Rides on other checks' connections (see Ride). */
   readonly rides?: readonly Ride[];
+  /** Work on the auth check's authenticated session (see SessionRide). */
+  readonly sessionRide?: SessionRide;
   /**
    * What it needs, as a pure function of the results so far: `run` now, `wait` for more results, `skip` (what it
    * needs will not come: not applicable), or `cut` (what it needs was itself cut by rdprobe's deadline or budget, so
@@ -116,6 +178,8 @@ export interface ScanOptions {
   caCertificates: readonly string[];
   /** Least time between two connections opened to one host (--connection-spacing), ms; 0: none. */
   connectionSpacingMs: number;
+  /** The authentication test's account, password and rules (--user); null without credentials. */
+  auth?: AuthOptions | null;
 }
 
 /** One host to probe, as the targets module yields it. */
@@ -143,6 +207,8 @@ export interface ProbeDeps {
   excluded?: (address: string, port: number) => boolean;
   /** One UDP exchange (src/transport/udp.ts; tests replay). */
   udp?: (address: string, port: number, request: Uint8Array, budget: Budget) => Promise<UdpExchangeResult>;
+  /** The scan's credential gate (the runner's), shared by every host. */
+  authGate?: CredentialGate;
   clock?: () => Date;
 }
 

@@ -6,9 +6,11 @@
 import { Budget, now, since } from '../transport/clock.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
+import { AUTH } from './auth.js';
 import { CLIENT } from './client.js';
 import { enabled, type Check, type CheckSwitch, type HostTarget, type ProbeDeps, type ScanOptions } from './contract.js';
 import { fold } from './fold.js';
+import { LOGON } from './logon.js';
 import { PROTOCOL_CHECKS } from './protocols.js';
 import { RDP_SECURITY } from './rdp-security.js';
 import { RDP_UDP } from './rdp-udp.js';
@@ -21,7 +23,7 @@ import { TLS_SUITES } from './tls/suites.js';
 import { TLS_VERSIONS } from './tls/versions.js';
 
 /** Every check, in the order their record sections appear. */
-export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, TLS_LEGACY, TLS_SUITES, TLS_GROUPS, TLS_FEATURES, RDP_SECURITY, RDP_UDP] as readonly Check[];
+export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, TLS_LEGACY, TLS_SUITES, TLS_GROUPS, TLS_FEATURES, RDP_SECURITY, RDP_UDP, AUTH, LOGON] as readonly Check[];
 
 /**
  * The connections the default checks may open to one host together: Windows logs and throttles hosts that open many
@@ -43,6 +45,7 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   checks: Object.fromEntries(checkSwitches().map((s) => [s.flag, s.default])),
   caCertificates: [],
   connectionSpacingMs: 0,
+  auth: null,
 };
 
 /** The TCP connections the checks enabled in `o` may open to one host. */

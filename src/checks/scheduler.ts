@@ -8,7 +8,7 @@ import { RdpConnection } from '../transport/rdp-connection.js';
 import { TransportError } from '../transport/errors.js';
 import type { Budget } from '../transport/clock.js';
 import type { Failure, ProtocolKey } from '../record.js';
-import { enabled, type Check, type CheckContext, type CheckStatus, type ProbeDeps, type Results, type Ride, type ScanOptions } from './contract.js';
+import { enabled, type Check, type CheckContext, type CheckStatus, type ProbeDeps, type Results, type Ride, type ScanOptions, type SessionRide } from './contract.js';
 
 export interface HostRun {
   results: Map<string, unknown>;
@@ -42,6 +42,7 @@ export async function runChecks(
   for (const c of checks) if (!active.includes(c)) statuses.set(c.name, 'skipped');
   const rides = new Map<ProtocolKey, { check: string; ride: Ride }[]>();
   for (const c of active) for (const ride of c.rides ?? []) rides.set(ride.on, [...(rides.get(ride.on) ?? []), { check: c.name, ride }]);
+  const sessionRides: { check: string; ride: SessionRide }[] = active.flatMap((c) => (c.sessionRide ? [{ check: c.name, ride: c.sessionRide }] : []));
 
   const view: Results = {
     get: <T>(name: string) => results.get(name) as T | undefined,
@@ -100,6 +101,8 @@ export async function runChecks(
         return deps.udp(host.address, host.port, request, budget);
       },
       ridesOn: (protocol) => rides.get(protocol) ?? [],
+      sessionRides: () => sessionRides,
+      authGate: deps.authGate ?? null,
       publish: (partial) => {
         results.set(c.name, partial);
         poke();

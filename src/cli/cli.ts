@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import { parsePemBundle } from '../analysis/trust.js';
+import { readErrorText } from '../read-error.js';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
 import { OUTPUT_FORMATS } from '../output/index.js';
 import { forTerminal } from '../output/escape.js';
@@ -15,6 +16,7 @@ import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
 import { parseDuration } from './durations.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { isPasswordArgument, NO_PASSWORD_OPTION } from './password.js';
 import { runScanCommand, type Io } from './scan.js';
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
@@ -24,6 +26,11 @@ const FAIL_ON = [...SEVERITIES, 'none'] as const;
  * is the only place that touches process.exit.
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
+  // Before the parser sees it: its own "unknown argument" message could echo the password given with it.
+  if (argv.some(isPasswordArgument)) {
+    io.stderr.write(`rdprobe: ${NO_PASSWORD_OPTION}\n`);
+    return EXIT.USAGE;
+  }
   let code: number = EXIT.OK;
   const arrayOptions = (): Set<string> => new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
   const parser: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
@@ -72,6 +79,17 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               connectionSpacingMs: o['connection-spacing'] === undefined ? 0 : parseDuration('connection-spacing', o['connection-spacing']),
             },
             caFiles: o['ca-file'] as string[],
+            auth: {
+              user: o.user === undefined ? undefined : String(o.user),
+              passwordFile: o['password-file'] === undefined ? undefined : String(o['password-file']),
+              auth: Boolean(o.auth),
+              authz: Boolean(o.authz),
+              logon: Boolean(o.logon),
+              authHosts: splitList(o['auth-hosts'] as string[] | undefined),
+              pins: splitList(o.pin as string[] | undefined),
+              insecure: Boolean(o['auth-insecure']),
+              logonTimeoutMs: parseDuration('logon-timeout', o['logon-timeout']),
+            },
             concurrency: positiveInt('concurrency', o.concurrency),
             connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
@@ -229,6 +247,16 @@ function scanOptions(y: Argv) {
     .option('require-pfs', { type: 'boolean', describe: 'policy: every TLS 1.0-1.2 suite must have forward secrecy' })
     .option('require-trusted-cert', { type: 'boolean', describe: 'policy: the certificate must chain to a trusted root (bundled roots + --ca-file)' })
     .option('policy-preset', { type: 'string', describe: `a named baseline to gate against: ${PRESET_NAMES.join(', ')} (Mozilla Server Side TLS 5.7); --policy and rule flags override it` })
+    .option('require-auth', { type: 'boolean', describe: 'policy: the authentication test must succeed (with --user)' })
+    .option('require-logon', { type: 'boolean', describe: 'policy: the logon test must reach the logon notification (with --logon)' })
+    .option('user', { type: 'string', describe: 'authentication test with this test account: DOMAIN\\user, user@domain or user (password from RDPROBE_PASSWORD, --password-file, or asked on the terminal; see docs/auth.md)' })
+    .option('password-file', { type: 'string', describe: 'file holding the test account\'s password (one line)' })
+    .option('auth', { type: 'boolean', describe: 'authenticate and stop once the server proved its key: the password is not delegated (the default with --user)' })
+    .option('authz', { type: 'boolean', describe: 'also delegate the credentials (TSCredentials) and read the Early User Authorization Result; no session is created' })
+    .option('auth-hosts', { type: 'string', array: true, describe: 'the only targets credentials may be sent to (target syntax; required with several targets)' })
+    .option('pin', { type: 'string', array: true, describe: 'trust a certificate by its SHA-1 thumbprint (certificate.sha1_fingerprint) for the authentication test' })
+    .option('auth-insecure', { type: 'boolean', describe: 'send credentials even when the certificate is not trusted (said in the record)' })
+    .option('logon-timeout', { type: 'string', default: '30', describe: 'with --logon: how long to wait for the logon to complete after the Client Info PDU' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -305,7 +333,7 @@ function caFiles(files: string[]): string[] {
     try {
       text = readFileSync(f, 'utf8');
     } catch (e) {
-      throw new CliError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new CliError(`--ca-file ${f}: cannot read it (${readErrorText(e)})`);
     }
     try {
       parsePemBundle(text);
@@ -372,6 +400,8 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('min-dh-bits', 'min_dh_bits');
   flag('require-pfs', 'require_pfs', Boolean);
   flag('require-trusted-cert', 'require_trusted_cert', Boolean);
+  flag('require-auth', 'require_auth', Boolean);
+  flag('require-logon', 'require_logon', Boolean);
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {

@@ -15,6 +15,7 @@ import type { OutputFormat, ScanMeta, ScanScope } from '../output/index.js';
 import { FLAGS_SOURCE, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../checks/index.js';
 import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
+import { AuthGate, gateStopOf } from '../scan/auth-gate.js';
 import { scanInfo } from '../scan/info.js';
 import { openResume, ResumeError, trimPartialLine, type ResumeFile } from '../scan/resume.js';
 import { runScan } from '../scan/runner.js';
@@ -23,6 +24,7 @@ import { hostPortKey } from '../targets/key.js';
 import { tcpDialer } from '../transport/dialer.js';
 import { resolveHost } from '../transport/resolve.js';
 import { VERSION } from '../version.js';
+import { planAuth, withPassword, type AuthArgs } from './auth-args.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { Progress } from './progress.js';
 
@@ -39,6 +41,8 @@ export interface ScanArgs {
   probe: ScanOptions;
   /** --ca-file paths (their text is in probe.caCertificates). */
   caFiles: string[];
+  /** The authentication test's options as given (turned into probe.auth once the input is valid). */
+  auth: AuthArgs;
   concurrency: number;
   /** --connect-concurrency; undefined: the runner's default. */
   connectConcurrency: number | undefined;
@@ -67,6 +71,8 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
+  /** The environment (RDPROBE_PASSWORD); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const BY_EXTENSION: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table', html: 'html', htm: 'html' };
@@ -124,7 +130,7 @@ function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
 }
 
 /** The options that change what is measured or judged (record `scan.options` keeps those that differ from the defaults). */
-function measuredOptions(p: ScanOptions, certExpiryDays: number): Record<string, string | number | boolean> {
+function measuredOptions(p: ScanOptions, certExpiryDays: number, authStamp: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
   return {
     timeout_ms: p.timeoutMs,
     host_timeout_ms: p.hostTimeoutMs,
@@ -135,6 +141,8 @@ function measuredOptions(p: ScanOptions, certExpiryDays: number): Record<string,
     // The trust store changes the verdict on a chain: its content (not its file name) is what counts.
     ca_file: p.caCertificates.length === 0 ? '' : createHash('sha256').update(p.caCertificates.join('\n')).digest('hex').slice(0, 12),
     connection_spacing_ms: p.connectionSpacingMs,
+    // The authentication test's account and rules (never the password).
+    ...authStamp,
   };
 }
 
@@ -199,8 +207,9 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     throw new CliError(e.source === FLAGS_SOURCE && e.key ? `--${e.key.replace(/\[\d+\]$/, '').replace(/_/g, '-').replace(/^expected-thumbprints/, 'expected-thumbprint')}: ${e.problem}` : e.message);
   }
 
+  const authPlan = await planAuth(a.auth, { specs, ports: a.ports, targetCount: total, policy, caCertificates: a.probe.caCertificates });
   const info: ScanInfo | null = scanInfo({
-    options: measuredOptions(a.probe, a.certExpiryDays),
+    options: measuredOptions(a.probe, a.certExpiryDays, authPlan?.stamp),
     defaults: measuredOptions(DEFAULT_SCAN_OPTIONS, DEFAULT_CERT_EXPIRY_DAYS),
     policy,
     targets: { specs, ports: a.ports, exclude: a.exclude },
@@ -245,6 +254,33 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     }
   }
 
+  // The password last, once everything else about the input is valid: a prompt comes only for a scan that will run.
+  const auth = authPlan
+    ? await withPassword(authPlan, { env: io.env ?? process.env, stdin: io.stdin, stderr: io.stderr, stdinTaken: a.targets.includes('-') || a.targetsFiles.includes('-') })
+    : null;
+  try {
+    return await execute(a, io, { ...a.probe, auth }, { specs, expandOpts, total, policy, info, specsOut, resume, appendTo, baseline, diffModule });
+  } finally {
+    auth?.credentials.dispose();
+  }
+}
+
+interface Prepared {
+  specs: string[];
+  expandOpts: Parameters<typeof expandTargetsSync>[1];
+  total: number | null;
+  policy: Policy | null;
+  info: ScanInfo | null;
+  specsOut: OutputSpec[];
+  resume: ResumeFile | null;
+  appendTo: OutputSpec | null;
+  baseline: ProbeRecord[] | null;
+  diffModule: typeof import('../diff/index.js') | null;
+}
+
+/** The scan itself, once the input is known to be valid: outputs, the runner, the verdict. */
+async function execute(a: ScanArgs, io: Io, probe: ScanOptions, p: Prepared): Promise<number> {
+  const { specs, expandOpts, total, policy, info, specsOut, resume, appendTo, baseline, diffModule } = p;
   const judge = new Judge({ diagnose: { certExpiryDays: a.certExpiryDays }, policy, failOn: a.failOn, explainInline: a.explainInline });
   if (appendTo && resume?.cutLastLine) await trimPartialLine(appendTo.path!);
   let outputs: Outputs;
@@ -283,6 +319,7 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
 
   const meta: ScanMeta = { version: VERSION, started_at: new Date().toISOString(), argv: a.argv, targets_total: total, scope: scanScope(a, specs) };
   const keep = (r: ProbeRecord): void => spool?.add(r);
+  const authGate = probe.auth ? new AuthGate() : undefined;
   let result;
   try {
     await outputs.begin(meta);
@@ -290,6 +327,9 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       // The resumed records are judged again by this run (same options and policy, checked above): the verdict and
       // every report cover the whole file. The file being appended to has them already.
       for await (const r of resume.records()) {
+        // Credentials the file shows rejected (or an account locked out) are not tried again on the other hosts.
+        const stop = authGate ? gateStopOf(r) : null;
+        if (stop) authGate!.close(stop);
         const judged = judge.judge(r);
         await outputs.record(judged, (s) => s === appendTo);
         keep(judged);
@@ -299,7 +339,8 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
       concurrency: a.concurrency,
       connectConcurrency: a.connectConcurrency,
       rate: a.rate,
-      probe: a.probe,
+      probe,
+      ...(authGate ? { authGate } : {}),
       dialer: tcpDialer,
       resolve: resolveHost,
       signal: controller.signal,

@@ -25,6 +25,8 @@ export const POLICY_FINDING_IDS = [
   'policy_min_dh_bits',
   'policy_require_pfs',
   'policy_require_trusted_cert',
+  'policy_require_auth',
+  'policy_require_logon',
 ] as const;
 
 export type PolicyFindingId = (typeof POLICY_FINDING_IDS)[number];
@@ -285,6 +287,36 @@ export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> 
     checks: CERT_CHECKS,
     remediation: ['Issue the RDP certificate from your CA (the "Server authentication certificate template" policy under ' + RDS_SECURITY_GPO + '), and give that CA to rdprobe with --ca-file.'],
     references: ['RFC 5280 6.1', POLICY_REFERENCE],
+  },
+  policy_require_auth: {
+    severity: 'high',
+    title: 'Policy: the authentication test must succeed',
+    summary: 'The policy requires the test account to authenticate on this host (rdprobe --user), and the server refused it or broke off. The host finding in the same record (logon_credentials_rejected, logon_account_state, logon_right_missing, logon_ntlm_refused) says why.',
+    trigger: 'rule require_auth: true and auth.result is neither "success" nor without a verdict ("not_attempted", rdprobe\'s own deadline)',
+    scope: 'policy',
+    causes: [
+      c('refused', 'likely', 'The server refused the test account: wrong credentials, the account\'s state, a missing logon right or NTLM refused (see the host finding).'),
+      c('broken', 'possible', 'The exchange broke off (timeout, reset, TLS failure) or the server could not prove it holds its TLS key.'),
+    ],
+    event_ids: ['Microsoft-Windows-Security-Auditing 4625'],
+    checks: ['rdprobe explain logon_credentials_rejected', 'rdprobe explain logon_right_missing'],
+    remediation: ['Fix what the host finding of the same record names, then scan again with the same --user and --auth-hosts.'],
+    references: ['rdprobe docs/auth.md (the authentication test)', POLICY_REFERENCE],
+  },
+  policy_require_logon: {
+    severity: 'high',
+    title: 'Policy: the logon test must complete',
+    summary: 'The policy requires a full logon of the test account to complete on this host (rdprobe --logon: the Save Session Info logon notification), and it did not: the server ended it, licensing failed, it timed out, or authentication failed first.',
+    trigger: 'rule require_logon: true and auth.logon.result is not "logon_notified" (a License Request, an existing session or a redirection leave it unverified)',
+    scope: 'policy',
+    causes: [
+      c('ended', 'likely', 'The server ended the logon, with a reason (logon_ended_by_server, licensing_failed) or without (logon_incomplete).'),
+      c('auth_failed', 'possible', 'Authentication failed first, so no logon was tried (see the auth finding).'),
+    ],
+    event_ids: ['Microsoft-Windows-TerminalServices-LocalSessionManager 21'],
+    checks: ['rdprobe explain logon_ended_by_server', 'rdprobe explain logon_incomplete'],
+    remediation: ['Fix what the host finding of the same record names, then scan again with --logon.'],
+    references: ['rdprobe docs/auth.md (the logon test)', POLICY_REFERENCE],
   },
   policy_unverified: {
     severity: 'medium',

@@ -15,6 +15,7 @@ import {
   QUERY_SCHANNEL, QUERY_SECURITY_LAYER, QUERY_USER_AUTH, QWINSTA, RDP_TCP, REGENERATE_SELF_SIGNED, RESET_MACHINE_KEYS,
   SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, W32TM_STATUS, c, r,
 } from './commands.js';
+import { AUTH_ENTRIES, AUTH_FINDING_IDS } from './catalog-auth.js';
 import { POLICY_ENTRIES, POLICY_FINDING_IDS } from './catalog-policy.js';
 import { TLS_SURFACE_ENTRIES, TLS_SURFACE_FINDING_IDS } from './catalog-tls.js';
 
@@ -51,8 +52,8 @@ const HOST_FINDING_IDS = [
   'rdp_udp_enabled',
 ] as const;
 
-/** Every finding id: the host and fleet findings of the diagnosis, then the policy findings. */
-export const FINDING_IDS = [...HOST_FINDING_IDS, ...TLS_SURFACE_FINDING_IDS, ...POLICY_FINDING_IDS] as const;
+/** Every finding id: the host and fleet findings of the diagnosis, the TLS surface's, the authentication test's, then the policy findings. */
+export const FINDING_IDS = [...HOST_FINDING_IDS, ...TLS_SURFACE_FINDING_IDS, ...AUTH_FINDING_IDS, ...POLICY_FINDING_IDS] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
 
@@ -810,7 +811,7 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
   },
 };
 
-const ALL_ENTRIES: { [K in FindingId]: EntryBody } = { ...ENTRIES, ...TLS_SURFACE_ENTRIES, ...POLICY_ENTRIES };
+const ALL_ENTRIES: { [K in FindingId]: EntryBody } = { ...ENTRIES, ...TLS_SURFACE_ENTRIES, ...AUTH_ENTRIES, ...POLICY_ENTRIES };
 
 /** Every entry, keyed by id. */
 export const catalog: Readonly<Record<FindingId, CatalogEntry>> = Object.freeze(

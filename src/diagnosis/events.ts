@@ -13,6 +13,8 @@ export interface EventInfo {
 }
 
 const RCM = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager';
+const LSM = 'Microsoft-Windows-TerminalServices-LocalSessionManager';
+const SECURITY = 'Microsoft-Windows-Security-Auditing';
 
 function ev(provider: string, log: string, id: number, meaning: string): [string, EventInfo] {
   return [`${provider} ${id}`, { provider, log, id, meaning }];
@@ -40,7 +42,21 @@ export const EVENTS: ReadonlyMap<string, EventInfo> = new Map([
     'the Connection Broker could not log on to its database'),
   ev('Microsoft-Windows-TerminalServices-SessionBroker-Client', 'Microsoft-Windows-TerminalServices-SessionBroker-Client/Operational', 1296,
     'the Connection Broker is not ready for RPC communication'),
-  ev('Microsoft-Windows-Security-Auditing', 'Security', 4625, 'an account failed to log on (the status and sub-status codes say why)'),
+  ev(SECURITY, 'Security', 4625, 'an account failed to log on (the status and sub-status codes say why)'),
+  ev(SECURITY, 'Security', 4624, 'an account logged on (logon type 10: Remote Desktop; type 3: the network logon of NLA)'),
+  ev(SECURITY, 'Security', 4740, 'an account was locked out (on a domain controller; Caller Computer Name is where the bad passwords came from)'),
+  ev(SECURITY, 'Security', 4776, 'the domain controller validated NTLM credentials (the error code says why they failed)'),
+  ev(SECURITY, 'Security', 4771, 'Kerberos pre-authentication failed (on a domain controller; for clients that use Kerberos)'),
+  ev(RCM, 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational', 1149, 'network (NLA) authentication of a Remote Desktop user succeeded'),
+  ev(RCM, 'System', 1028, 'a remote session could not be established because its license could not be renewed'),
+  ev(RCM, 'System', 1069, 'the licensing grace period has expired and no licensing mode is configured'),
+  ev(LSM, `${LSM}/Operational`, 21, 'a session logon succeeded'),
+  ev(LSM, `${LSM}/Operational`, 24, 'a session was disconnected'),
+  ev(LSM, `${LSM}/Operational`, 25, 'a session reconnection succeeded (an existing session was taken over)'),
+  ev(LSM, `${LSM}/Operational`, 40, 'a session was disconnected, with the reason code'),
+  ev('Microsoft-Windows-NTLM', 'Microsoft-Windows-NTLM/Operational', 4002, 'incoming NTLM traffic was blocked by the "Restrict NTLM" policy'),
+  ev('Microsoft-Windows-User Profiles Service', 'Application', 1500, 'the user profile could not be loaded: the logon was refused'),
+  ev('Microsoft-Windows-User Profiles Service', 'Application', 1511, 'the user was logged on with a temporary profile'),
   ev('NETLOGON', 'System', 3210, 'the computer could not authenticate with a domain controller (broken secure channel)'),
   ev('NETLOGON', 'System', 5719, 'no domain controller was available to set up a secure session'),
   ev('NetBT', 'System', 4319, 'a duplicate NetBIOS name was detected on the network'),

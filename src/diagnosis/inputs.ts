@@ -6,7 +6,7 @@
  * Paths are record paths; `x.*` means every entry of the map `x`. A function
  * says what counts as measured where a null is itself a fact (no rdp_security because PROTOCOL_RDP is refused).
  */
-import type { ProbeRecord, TlsVersionKey } from '../record.js';
+import { authOutcome, logonOutcome, type ProbeRecord, type TlsVersionKey } from '../record.js';
 import type { FindingId } from './catalog.js';
 
 type Input = string | ((r: ProbeRecord) => boolean);
@@ -14,6 +14,10 @@ type Input = string | ((r: ProbeRecord) => boolean);
 const TLS_BASED = ['ssl', 'hybrid', 'hybrid_ex', 'rdstls', 'rdsaad'] as const;
 /** Standard RDP Security measured, or PROTOCOL_RDP refused (then there is none to measure). */
 const rdpSecurity = (r: ProbeRecord): boolean => r.rdp_security !== null || r.protocols?.rdp?.supported === false;
+/** The authentication test gave a verdict (credentials sent, the server answered): not when they were withheld. */
+const authVerdict = (r: ProbeRecord): boolean => authOutcome(r.auth) !== null;
+/** The logon test gave a verdict. */
+const logonVerdict = (r: ProbeRecord): boolean => logonOutcome(r.auth) !== null;
 /** A certificate seen, or every TLS-based protocol refused (then there is none). */
 const certificate = (r: ProbeRecord): boolean => r.certificate !== null || (r.protocols !== null && TLS_BASED.every((k) => r.protocols?.[k]?.supported === false));
 
@@ -84,6 +88,15 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   policy_require_pfs: ['tls.cipher_suites'],
   policy_require_trusted_cert: ['certificate.trusted'],
   rdp_udp_enabled: ['rdp_udp'],
+  logon_credentials_rejected: [authVerdict],
+  logon_account_state: [authVerdict],
+  logon_right_missing: [authVerdict],
+  logon_ntlm_refused: [authVerdict],
+  licensing_failed: [logonVerdict],
+  logon_ended_by_server: [logonVerdict],
+  logon_incomplete: [(r) => r.auth?.logon?.tested === true],
+  policy_require_auth: [authVerdict],
+  policy_require_logon: [logonVerdict],
 };
 
 function at(record: unknown, path: string[]): unknown {

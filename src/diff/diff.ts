@@ -3,6 +3,8 @@
  * improvement or neutral. See docs/policy.md ("Diff") for the classification table.
  */
 import {
+  authOutcome,
+  logonOutcome,
   PROTOCOL_KEYS,
   severityRank,
   type Severity,
@@ -373,6 +375,20 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     if (br !== NO_RDP_SECURITY && ar !== NO_RDP_SECURITY) c.neutral('rdp_security.server_version', br.server_version, ar.server_version, 'RDP server version');
   } else if (br || ar) {
     c.section('rdp_security', br?.encryption_level ?? null, ar?.encryption_level ?? null);
+  }
+
+  // The authentication and logon tests: only verdicts compare (a side without one, e.g. credentials withheld or no
+  // --user, is "not measured"); ok -> failed is a regression, failed -> ok an improvement.
+  const verdicts: [string, (r: ProbeRecord) => string | null, (r: ProbeRecord) => 'ok' | 'failed' | null, string][] = [
+    ['auth.result', (r) => r.auth?.result ?? null, (r) => authOutcome(r.auth), 'authentication test'],
+    ['auth.logon.result', (r) => r.auth?.logon?.result ?? null, (r) => logonOutcome(r.auth), 'logon test'],
+  ];
+  for (const [field, value, outcome, what] of verdicts) {
+    const bo = outcome(b);
+    const ao = outcome(a);
+    c.value(field, bo === null ? null : value(b), ao === null ? null : value(a), (bv, av) =>
+      bo === ao ? ['neutral', `${what} result changed`] : ao === 'failed' ? ['regression', `${what} now fails (${show(av)}), was ${show(bv)}`] : ['improvement', `${what} now succeeds, was ${show(bv)}`],
+    );
   }
 
   // findings. One present on one side only is a change only when the other side measured what its rule reads: a

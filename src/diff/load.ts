@@ -6,6 +6,7 @@ import type { ProbeRecord } from '../record.js';
 import { READABLE_SCHEMA_VERSIONS } from '../record.js';
 import { upgradeRecord } from './upgrade.js';
 import { decodeText, jsonErrorMessage } from '../policy/text.js';
+import { readErrorText } from '../read-error.js';
 
 /** The records of a scan file, plus what was skipped or looked odd (e.g. a truncated last line). */
 export type LoadedScan = ProbeRecord[] & { warnings: string[]; source: string };
@@ -101,8 +102,7 @@ export async function loadScan(path: string): Promise<LoadedScan> {
   try {
     buf = await readFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ScanFileError(path, `cannot read scan file: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new ScanFileError(path, `cannot read scan file: ${readErrorText(err)}`);
   }
   return parseScan(decodeText(buf), path);
 }

@@ -55,6 +55,11 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['rdp_server_version', (r) => r.rdp_security?.server_version],
   ['rdp_udp', (r) => (r.rdp_udp ? r.rdp_udp.answered && r.rdp_udp.syn_ack !== null : null)],
   ['rdp_udp_version', (r) => r.rdp_udp?.version],
+  ['auth_result', (r) => r.auth?.result],
+  ['auth_reason', (r) => r.auth?.status?.name ?? r.auth?.early_user_authz ?? r.auth?.failure?.reason],
+  ['logon_result', (r) => r.auth?.logon?.result],
+  ['logon_reached', (r) => r.auth?.logon?.reached],
+  ['logon_error_info', (r) => r.auth?.logon?.error_info?.name],
   ['findings', (r) => r.findings.map((f) => f.id).join(' ')],
   ['max_severity', (r) => maxSeverity(r.findings)],
 ];

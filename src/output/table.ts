@@ -214,6 +214,16 @@ function factLines(r: ProbeRecord): Span[][] {
     const text = udp.answered && udp.syn_ack ? `answers (${udp.version ?? 'version ?'})` : `no answer (${udp.failure?.reason ?? '?'})`;
     lines.push(labelled('UDP', t(text)));
   }
+  const auth = r.auth ?? null;
+  if (auth) {
+    const why = auth.status?.name ?? (auth.early_user_authz && auth.early_user_authz !== 'AUTHZ_SUCCESS' ? auth.early_user_authz : null) ?? auth.failure?.reason ?? null;
+    lines.push(labelled('auth', t(`${auth.result}${why ? ` (${why})` : ''}, ${auth.user} at depth ${auth.depth}${auth.insecure ? ', --auth-insecure' : ''}`)));
+    const l = auth.logon;
+    if (l && l.tested) {
+      const reason = l.error_info?.name ?? l.licensing?.error_code ?? (l.timed_out ? 'timed out' : null);
+      lines.push(labelled('logon', t(`${l.result}, reached ${l.reached ?? 'nothing'}${reason ? ` (${reason})` : ''}`)));
+    }
+  }
   return lines;
 }
 

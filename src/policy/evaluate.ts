@@ -3,7 +3,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { toFinding } from '../diagnosis/findings.js';
-import type { Finding, FindingCause, ProbeRecord, TlsVersionKey } from '../record.js';
+import { authOutcome, logonOutcome, type Finding, type FindingCause, type ProbeRecord, type TlsVersionKey } from '../record.js';
 import { rsaEquivalentBits } from './keys.js';
 import { hostKeyText, normaliseHostName } from './parse.js';
 import {
@@ -89,7 +89,7 @@ export function matchingOverrides(policy: Policy, record: ProbeRecord): HostOver
     .sort((a, b) => hostMatchSpecificity(a.match) - hostMatchSpecificity(b.match) || a.index - b.index);
 }
 
-function lookupThumbprint(map: Record<string, string>, record: ProbeRecord): { key: string; value: string } | null {
+function lookupThumbprint(map: Record<string, string>, record: Pick<ProbeRecord, 'host' | 'address' | 'target' | 'port'>): { key: string; value: string } | null {
   const names = recordNames(record);
   const keys: string[] = [];
   for (const n of names) keys.push(hostKeyText({ kind: 'host_port', name: n, port: record.port }));
@@ -99,6 +99,15 @@ function lookupThumbprint(map: Record<string, string>, record: ProbeRecord): { k
     if (v !== undefined) return { key: k, value: v };
   }
   return null;
+}
+
+/**
+ * The SHA-1 thumbprint the policy's expected_thumbprints requires of this host's certificate, or null: the
+ * authentication test trusts exactly that certificate there (a pin), before anything is measured.
+ */
+export function expectedThumbprintFor(policy: Policy, where: Pick<ProbeRecord, 'host' | 'address' | 'target' | 'port'>): string | null {
+  const map = policy.rules.expected_thumbprints;
+  return map ? (lookupThumbprint(map, where)?.value ?? null) : null;
 }
 
 /** Apply the top-level rules, then every matching `hosts:` entry in precedence order (null turns a rule off). */
@@ -177,6 +186,8 @@ function whyUnmeasured(r: ProbeRecord): string {
 interface Unverified {
   rule: ResolvedRuleName;
   field: string;
+  /** What the record shows instead of a null field, when that says more (the auth test's own reason). */
+  seen?: string;
 }
 
 const ruleName = (name: ResolvedRuleName): string => (name === 'expected_thumbprint' ? 'expected_thumbprints' : name);
@@ -310,9 +321,39 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     } else if (cert?.trusted !== true) unverified.push({ rule: 'require_trusted_cert', field: 'certificate.trusted' });
   }
 
+  // The authentication and logon tests: a verdict of the server's passes or fails; no verdict (not attempted, cut
+  // by rdprobe's own limits) leaves the rule unverified, with the record's own reason.
+  const auth = record.auth ?? null;
+  const noVerdict = (): string =>
+    auth === null
+      ? 'auth = null (the authentication test did not run: no --user, or the host was not reached as an RDP server)'
+      : `auth.result = ${fmt(auth.result)}${auth.failure ? `, auth.failure.reason = ${fmt(auth.failure.reason)}` : ''} (no verdict from the server)`;
+  if (rules.require_auth === true) {
+    const o = authOutcome(auth);
+    if (o === 'failed') {
+      const ev = [`auth.result = ${fmt(auth!.result)}`];
+      if (auth!.status) ev.push(`auth.status = ${auth!.status.hex} (${auth!.status.name})`);
+      if (auth!.failure) ev.push(`auth.failure = ${auth!.failure.stage}/${auth!.failure.reason}`);
+      hit('policy_require_auth', [...ev, rule('require_auth')]);
+    } else if (o === null) unverified.push({ rule: 'require_auth', field: 'auth', seen: noVerdict() });
+  }
+  if (rules.require_logon === true) {
+    const o = logonOutcome(auth);
+    const logon = auth?.logon ?? null;
+    if (o === 'failed') {
+      const ev = logon ? [`auth.logon.result = ${fmt(logon.result)}`, `auth.logon.reached = ${fmt(logon.reached)}`] : [];
+      if (logon?.error_info) ev.push(`auth.logon.error_info = ${logon.error_info.code} (${logon.error_info.name})`);
+      if (logon?.result === 'not_attempted') ev.push(`auth.result = ${fmt(auth!.result)}`);
+      hit('policy_require_logon', [...ev, rule('require_logon')]);
+    } else if (o === null) {
+      const seen = logon ? `auth.logon.result = ${fmt(logon.result)} (no verdict: rdprobe stopped or was not let in)` : auth ? 'auth.logon = null (the logon test did not run: no --logon)' : noVerdict();
+      unverified.push({ rule: 'require_logon', field: 'auth.logon', seen });
+    }
+  }
+
   if (unverified.length > 0) {
     const why = whyUnmeasured(record);
-    hit('policy_unverified', unverified.map((u) => `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`));
+    hit('policy_unverified', unverified.map((u) => (u.seen ? `${ruleName(u.rule)}: ${u.seen}` : `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`)));
   }
   return out;
 }

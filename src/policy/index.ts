@@ -23,6 +23,7 @@ export {
 } from './parse.js';
 export {
   evaluatePolicy,
+  expectedThumbprintFor,
   hostMatchSpecificity,
   isPolicyFinding,
   matchingOverrides,

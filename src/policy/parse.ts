@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
+import { readErrorText } from '../read-error.js';
 import { hostPortKey } from '../targets/key.js';
 import {
   POLICY_FORBIDDABLE_VERSIONS,
@@ -258,6 +259,8 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
     case 'forbid_self_signed':
     case 'allow_unreachable':
     case 'forbid_udp':
+    case 'require_auth':
+    case 'require_logon':
       out = checkBool(source, path, v);
       break;
     case 'min_tls':
@@ -400,9 +403,7 @@ export async function loadPolicy(path: string): Promise<Policy> {
   try {
     buf = await readFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : ((err as Error).message ?? String(err));
-    throw new PolicyError(path, null, `cannot read policy file: ${why}`);
+    throw new PolicyError(path, null, `cannot read policy file: ${readErrorText(err)}`);
   }
   return parsePolicy(decodeText(buf), path);
 }

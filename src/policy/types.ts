@@ -45,6 +45,10 @@ export interface PolicyRules {
   require_pfs: boolean;
   /** The certificate chain must lead to a trusted root (bundled roots + --ca-file) (record: certificate.trusted). */
   require_trusted_cert: boolean;
+  /** The authentication test with the test account must succeed (record: auth.result; needs --user). */
+  require_auth: boolean;
+  /** The logon test must reach the logon notification (record: auth.logon.result; needs --logon). */
+  require_logon: boolean;
 }
 
 export type RuleName = keyof PolicyRules;
@@ -67,6 +71,8 @@ export const RULE_NAMES: readonly RuleName[] = [
   'min_dh_bits',
   'require_pfs',
   'require_trusted_cert',
+  'require_auth',
+  'require_logon',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

@@ -1,10 +1,12 @@
 import pLimit from 'p-limit';
 import type { Duplex } from 'node:stream';
 import { probeHost, type HostTarget, type ProbeDeps, type ScanOptions } from '../checks/index.js';
+import type { CredentialGate } from '../checks/contract.js';
 import { udpExchange } from '../transport/udp.js';
 import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
+import { AuthGate } from './auth-gate.js';
 import { defaultConnectConcurrency, socketCap } from './limits.js';
 import { Slots } from './slots.js';
 
@@ -16,7 +18,9 @@ import { Slots } from './slots.js';
  *  - hosts being probed (-c/--concurrency), pulled lazily from the target stream so a /16 never sits in memory;
  *  - connections per host (at most CONNECTIONS_PER_HOST open at a time; the checks cap the total);
  *  - sockets open across the whole scan (so high concurrency queues instead of running into EMFILE);
- *  - new connections per second (--rate), a token bucket shared by every host.
+ *  - new connections per second (--rate), a token bucket shared by every host;
+ *  - credential exchanges of the authentication test (--user): the scan's one AuthGate (auth-gate.ts), one at a
+ *    time until the credentials are proven, none after a rejection or a lockout.
  */
 export const CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_CONCURRENCY = 128;
@@ -57,6 +61,8 @@ export interface RunOptions {
   onStart?: (t: RunnerTarget) => void;
   /** ...and it is done (record written, or left out). */
   onSettled?: (t: RunnerTarget) => void;
+  /** The scan's credential gate (default: a new, open one); a resumed scan may hand in a closed one. */
+  authGate?: CredentialGate;
 }
 
 export interface RunResult {
@@ -91,6 +97,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
   const socketSlots = new Slots(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? socketCap(connectConcurrency, concurrency * CONNECTIONS_PER_HOST)));
   const dialer = rateLimited(resilient(o.dialer), o.rate);
   const dial: Dialer = (...args) => socketLimitedDial(socketSlots, dialer, args);
+  const authGate = o.authGate ?? (o.probe.auth ? new AuthGate() : undefined);
   let probed = 0;
   let skipped = 0;
   let excluded = 0;
@@ -119,6 +126,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
       udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
       excluded: o.excluded ?? (() => false),
       ...(first ? { firstConnectMs: first.ms } : {}),
+      ...(authGate ? { authGate } : {}),
     });
     if (record === null) {
       excluded++;

@@ -2,6 +2,7 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { tlsAlertName } from '../../protocol/tls-alerts.js';
 import type { Budget } from './clock.js';
+import type { TrustStore } from './trust-store.js';
 
 /** How a TLS handshake that did not complete looked from the client side (the record's TlsRefusal has this shape). */
 export interface TlsRefusal {
@@ -17,16 +18,28 @@ export interface TlsRange {
 }
 
 export type TlsOutcome =
-  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string; ms: number }
+  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string; ms: number; verification: TlsVerification | null }
   | { ok: false; refusal: TlsRefusal; ms: number };
+
+/** What node:tls's own chain verification said (only when startTls was given a trust store). */
+export interface TlsVerification {
+  /** TLSSocket.authorized: the chain leads to a CA of the trust store. */
+  authorized: boolean;
+  /** TLSSocket.authorizationError, e.g. DEPTH_ZERO_SELF_SIGNED_CERT. */
+  error: string | null;
+}
 
 /**
  * Upgrades an already-negotiated RDP connection to TLS ([MS-RDPBCGR] 5.4.5.1: the TLS handshake starts right
- * after the X.224 Connection Confirm, on the same socket). Security level 0 and every cipher OpenSSL still has,
- * because the point is to measure what a legacy server accepts, not to protect a session; the certificate is
- * not verified for the same reason (it is analysed instead).
+ * after the X.224 Connection Confirm, on the same socket).
+ *
+ * Without `trust`: security level 0 and every cipher OpenSSL still has, because the point is to measure what a
+ * legacy server accepts, not to protect a session; the certificate is not verified for the same reason (it is
+ * analysed instead). With `trust` (a connection that will carry credentials): OpenSSL's default ciphers and
+ * security level, and the chain verified against the store; the handshake still completes when verification
+ * fails (the caller decides, from `verification`, whether anything secret may follow).
  */
-export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promise<TlsOutcome> {
+export function startTls(socket: Duplex, range: TlsRange, budget: Budget, trust?: TrustStore): Promise<TlsOutcome> {
   const started = Date.now();
   const { ms, byDeadline } = budget.next();
   return new Promise<TlsOutcome>((resolve) => {
@@ -35,8 +48,9 @@ export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promi
       socket,
       minVersion: range.min,
       maxVersion: range.max,
-      ciphers: 'ALL:@SECLEVEL=0',
-      minDHSize: 1,
+      // With a trust store, `authorized` is the chain alone: node:tls would otherwise also match the certificate
+      // against "localhost" (no servername here); the caller matches names against the target itself.
+      ...(trust ? { ca: [...trust.ca], checkServerIdentity: () => undefined } : { ciphers: 'ALL:@SECLEVEL=0', minDHSize: 1 }),
       rejectUnauthorized: false,
       // No SNI: RDP clients address hosts by name or IP and Windows does not select certificates by SNI.
       servername: '',
@@ -58,7 +72,8 @@ export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promi
     }, ms);
     s.once('secureConnect', () => {
       const c = s.getCipher();
-      finish({ ok: true, socket: s, version: s.getProtocol() ?? 'unknown', cipher: c?.standardName ?? c?.name ?? 'unknown', ms: Date.now() - started });
+      const verification = trust ? { authorized: s.authorized, error: s.authorizationError ? String(s.authorizationError) : null } : null;
+      finish({ ok: true, socket: s, version: s.getProtocol() ?? 'unknown', cipher: c?.standardName ?? c?.name ?? 'unknown', ms: Date.now() - started, verification });
     });
     s.once('error', (err: NodeJS.ErrnoException) => {
       finish({ ok: false, refusal: classifyTlsError(err), ms: Date.now() - started });
@@ -121,6 +136,19 @@ export function closeTls(s: tls.TLSSocket): void {
   s.end();
   const t = setTimeout(() => s.destroy(), CLOSE_GRACE_MS);
   s.once('close', () => clearTimeout(t));
+}
+
+/**
+ * closeTls, resolved once the TLS socket is gone (the peer's close, or the grace): for a connection whose last
+ * messages matter (the logon test's Disconnect Provider Ultimatum), so that closing the TCP connection under it
+ * cannot cut them off before the TLS layer has flushed them.
+ */
+export function closeTlsAndWait(s: tls.TLSSocket): Promise<void> {
+  if (s.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    s.once('close', () => resolve());
+    closeTls(s);
+  });
 }
 
 /** How long a closing connection waits for the peer before it is destroyed. */

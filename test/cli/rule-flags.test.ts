@@ -53,6 +53,8 @@ const CASES: Case[] = [
   { flag: 'min-dh-bits', key: 'min_dh_bits', good: [[['2048'], 2048]], bad: [[['0'], 0], [['big'], 'big']] },
   { flag: 'require-pfs', key: 'require_pfs', good: [[[], true]], bad: [] },
   { flag: 'require-trusted-cert', key: 'require_trusted_cert', good: [[[], true]], bad: [] },
+  { flag: 'require-auth', key: 'require_auth', good: [[[], true]], bad: [] },
+  { flag: 'require-logon', key: 'require_logon', good: [[[], true]], bad: [] },
 ];
 
 /** `--flag` followed by its arguments (`=false` glues to the flag). */

@@ -11,6 +11,7 @@
  * Join confirms -> Client Info -> the script's steps -> record whatever else the client sends until it closes.
  */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -217,12 +218,20 @@ async function serve(raw: net.Socket, script: PeerScript, cert: PeerCert, log: R
   const sock = new tls.TLSSocket(raw, { isServer: true, key: cert.key, cert: cert.cert });
   sock.on('error', () => {});
   const wire = new Frames(sock);
-  const ci = await wire.tpkt();
+  await serveSession(sock, () => wire.tpkt(), script, log, PROTOCOL_SSL);
+}
+
+/**
+ * The server side from the MCS Connect Initial on, over a connection whose security phase is done (TLS here, TLS
+ * plus CredSSP in the scripted NLA server): `readTpkt` yields the client's next whole TPKT, null once it is gone.
+ */
+export async function serveSession(sock: Duplex, readTpkt: () => Promise<Uint8Array | null>, script: PeerScript, log: Received[], selectedProtocol: number): Promise<void> {
+  const ci = await readTpkt();
   if (!ci) return;
   decodeMcsConnectInitial(decodeDataTpdu(decodeTpkt(ci), 4));
   log.push({ pdu: 'mcs_connect_initial' });
   const userData = encodeServerUserData({
-    core: { version: RDP_VERSION_10_7, clientRequestedProtocols: PROTOCOL_SSL, earlyCapabilityFlags: 0 },
+    core: { version: RDP_VERSION_10_7, clientRequestedProtocols: selectedProtocol, earlyCapabilityFlags: 0 },
     network: { mcsChannelId: PEER_IO_CHANNEL, channelIds: [] },
     security: { encryptionMethod: 0, encryptionLevel: 0, serverRandom: null, serverCertificate: null },
   });
@@ -232,7 +241,7 @@ async function serve(raw: net.Socket, script: PeerScript, cert: PeerCert, log: R
   let afterClientInfo = false;
   let shutdownDenied = false;
   const next = async (): Promise<Received | null> => {
-    const f = await wire.tpkt();
+    const f = await readTpkt();
     if (!f) return null;
     const r = classify(f, afterClientInfo);
     log.push(r);

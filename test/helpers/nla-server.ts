@@ -89,6 +89,11 @@ export interface NlaServerOptions {
   /** The TSRequest version the server speaks. Version 2 has no errorCode: it refuses by closing. */
   credsspVersion: number;
   behaviour: NlaServerBehaviour;
+  /**
+   * After the TSCredentials (and the Early User Authorization Result, when it says AUTHZ_SUCCESS): go on with the
+   * RDP connection sequence on the same TLS connection (test/helpers/logon-peer.ts serveSession) instead of closing.
+   */
+  afterAuthz?: (sock: tls.TLSSocket, readTpkt: () => Promise<Uint8Array | null>) => Promise<void>;
 }
 
 /** What one connection brought. */
@@ -103,6 +108,8 @@ export interface NlaConnectionRecord {
   clientPubKeyAuthVerified: boolean | null;
   /** The decrypted TSPasswordCreds, UTF-16LE (only after 'authz'). */
   credentials: { domainName: string; userName: string; password: Uint8Array } | null;
+  /** The NTLM exported session key of this connection (for tests that look for it where it must never be). */
+  sessionKey: Uint8Array | null;
   /** What the server did, in order: 'cc', 'challenge', 'error STATUS_...', 'pubKeyAuth', 'authz AUTHZ_...', 'close'. */
   actions: string[];
   /** A helper-side failure (a bug in the test double or the client), for assertions. */
@@ -164,6 +171,7 @@ export async function startNlaServer(opts: NlaServerOptions, pem: { key: string;
       channelBindingsVerified: null,
       clientPubKeyAuthVerified: null,
       credentials: null,
+      sessionKey: null,
       actions: [],
       error: null,
     };
@@ -248,6 +256,7 @@ export async function startNlaServer(opts: NlaServerOptions, pem: { key: string;
     if (!rec.ntProofVerified) return refuse(STATUS_LOGON_FAILURE);
     const sessionBaseKey = hmacMd5(key, a.ntlmV2.ntProofStr);
     const exported = a.flags & NTLMSSP_NEGOTIATE_KEY_EXCH ? rc4SessionKey(sessionBaseKey, a.encryptedRandomSessionKey) : sessionBaseKey;
+    rec.sessionKey = Uint8Array.from(exported);
     rec.micVerified = a.mic !== null && constantTimeEqual(computeMic(exported, negotiateMessage, challengeMessage, authenticateMessage), a.mic);
     if (!rec.micVerified) return refuse(STATUS_LOGON_FAILURE);
     const cb = a.ntlmV2.clientChallenge.avPairs.find((p) => p.id === MSV_AV_CHANNEL_BINDINGS);
@@ -274,10 +283,15 @@ export async function startNlaServer(opts: NlaServerOptions, pem: { key: string;
     const creds = decodeTsPasswordCreds(decodeTsCredentials(u.message).credentials);
     const text = (b: Uint8Array): string => Buffer.from(b).toString('utf16le');
     rec.credentials = { domainName: text(creds.domainName), userName: text(creds.userName), password: creds.password };
+    const denied = opts.behaviour === 'authz_denied';
     if (opts.selectedProtocol === PROTOCOL_HYBRID_EX) {
-      const result = opts.behaviour === 'authz_denied' ? AUTHZ_ACCESS_DENIED : AUTHZ_SUCCESS;
+      const result = denied ? AUTHZ_ACCESS_DENIED : AUTHZ_SUCCESS;
       tlsSocket.write(encodeEarlyUserAuthResult(result));
       rec.actions.push(`authz ${result === AUTHZ_SUCCESS ? 'AUTHZ_SUCCESS' : 'AUTHZ_ACCESS_DENIED'}`);
+    }
+    if (opts.afterAuthz && !denied) {
+      rec.actions.push('session');
+      await opts.afterAuthz(tlsSocket, () => s.frame(tpktFrameLength, 'TPKT'));
     }
     close();
   }

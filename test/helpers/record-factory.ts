@@ -7,6 +7,8 @@
  * TLS 1.2, CA-issued certificate for its own name). Each folder's factory.ts builds its own scenarios from these.
  */
 import {
+  type AuthRecord,
+  type LogonRecord,
   PROTOCOL_KEYS,
   RECORD_SCHEMA_VERSION,
   TLS_VERSION_KEYS,
@@ -30,8 +32,8 @@ import { cipherSuiteInfo } from '../../protocol/tls/suites.js';
 // ------------------------------------------------------------------------------------------ whole records
 
 /** The measurement fields of a record in which nothing was measured. */
-export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security' | 'rdp_udp'> {
-  return { protocols: null, nla_required: null, tls: null, certificate: null, credssp: null, rdp_security: null, rdp_udp: null };
+export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security' | 'rdp_udp' | 'auth'> {
+  return { protocols: null, nla_required: null, tls: null, certificate: null, credssp: null, rdp_security: null, rdp_udp: null, auth: null };
 }
 
 /** A complete, valid record of srv01.corp.example in which nothing was measured; `over` replaces whole fields. */
@@ -209,6 +211,46 @@ export function rdpSecurity(over: Partial<RdpSecurityResult> = {}): RdpSecurityR
     client_requested_protocols: null,
     early_capability_flags: null,
     server_certificate: null,
+    failure: null,
+    ...over,
+  };
+}
+
+/** The authentication test of a test account that succeeded (depth auth, certificate pinned); override the rest. */
+export function auth(over: Partial<AuthRecord> = {}): AuthRecord {
+  return {
+    tested: true,
+    user: 'CORP\\rdprobe-test',
+    method: 'ntlm',
+    depth: 'auth',
+    insecure: false,
+    result: 'success',
+    status: null,
+    early_user_authz: null,
+    server_proved_key: true,
+    credentials_delegated: false,
+    selected_protocol: 'hybrid_ex',
+    credssp_version: 6,
+    trust: { basis: 'pin', chain_trusted: false, chain_error: 'DEPTH_ZERO_SELF_SIGNED_CERT', name_matches: false, sha1_fingerprint: 'AB'.repeat(20) },
+    failure: null,
+    logon: null,
+    ...over,
+  };
+}
+
+/** A logon test that reached the logon notification; override the rest. */
+export function logon(over: Partial<LogonRecord> = {}): LogonRecord {
+  return {
+    tested: true,
+    result: 'logon_notified',
+    reached: 'logon_notified',
+    licensing: { message: 'error', error_code: 'STATUS_VALID_CLIENT', state_transition: 'ST_NO_TRANSITION' },
+    error_info: null,
+    logon_info_type: 'INFOTYPE_LOGON_LONG',
+    logon_errors: null,
+    timed_out: false,
+    reconnected_existing: false,
+    disconnect: { by: 'rdprobe', reason: null },
     failure: null,
     ...over,
   };

@@ -1,7 +1,8 @@
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { Budget } from '../../transport/clock.js';
 import type { RdpConnection } from '../../transport/rdp-connection.js';
-import { closeTls, startTls, type TlsRange } from '../../transport/tls.js';
+import { closeTls, startTls, type TlsRange, type TlsVerification } from '../../transport/tls.js';
+import type { TrustStore } from '../../transport/trust-store.js';
 import type { TlsAttempt } from '../../record.js';
 
 /**
@@ -20,16 +21,18 @@ export interface TlsStepResult {
   /** Left open only when the caller asked to continue on it (CredSSP). */
   socket: TLSSocket | null;
   ms: number;
+  /** node:tls's verification of the chain, when a trust store was given. */
+  verification: TlsVerification | null;
 }
 
-/** TLS handshake on a connection whose X.224 exchange selected SSL or HYBRID. */
-export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budget, keepOpen: boolean): Promise<TlsStepResult> {
-  const outcome = await startTls(conn.handOverForTls(), range, budget);
+/** TLS handshake on a connection whose X.224 exchange selected SSL or HYBRID (verified against `trust` when given). */
+export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budget, keepOpen: boolean, trust?: TrustStore): Promise<TlsStepResult> {
+  const outcome = await startTls(conn.handOverForTls(), range, budget, trust);
   if (!outcome.ok) {
     conn.destroy();
     // Cut off by the host deadline: not a refusal, just not measured.
     const accepted = outcome.refusal.kind === 'deadline' ? null : false;
-    return { attempt: { accepted, cipher: null, refusal: outcome.refusal }, version: null, cert: null, socket: null, ms: outcome.ms };
+    return { attempt: { accepted, cipher: null, refusal: outcome.refusal }, version: null, cert: null, socket: null, ms: outcome.ms, verification: null };
   }
   const s = outcome.socket;
   const cert = peerCert(s);
@@ -40,6 +43,7 @@ export async function tlsStep(conn: RdpConnection, range: TlsRange, budget: Budg
     cert,
     socket: keepOpen ? s : null,
     ms: outcome.ms,
+    verification: outcome.verification,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Every per-host rule, by topic. Order does not matter: diagnose() sorts the findings. */
 import type { HostRule } from '../types.js';
+import { AUTH_RULES } from './auth.js';
 import { CERTIFICATE_RULES } from './certificate.js';
 import { CREDSSP_RULES } from './credssp.js';
 import { IDENTITY_RULES } from './identity.js';
@@ -20,5 +21,6 @@ export const HOST_RULES: readonly HostRule[] = [
   ...CREDSSP_RULES,
   ...IDENTITY_RULES,
   ...UDP_RULES,
+  ...AUTH_RULES,
 ];
 

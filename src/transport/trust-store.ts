@@ -1,0 +1,59 @@
+/**
+ * The certificate authorities a TLS chain is verified against: Node's bundled list (tls.rootCertificates, the
+ * Mozilla CA set Node ships, the same on every platform) plus the PEM bundle of --ca-file, for an enterprise CA
+ * that signs the RDP certificates. node:tls does the verification itself (TLSSocket.authorized); this file only
+ * says what it trusts. Used by the credential gate of the authentication test (src/checks/auth.ts).
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import tls from 'node:tls';
+import { readErrorText } from '../read-error.js';
+
+export interface TrustStore {
+  /** PEM certificates for tls.connect's `ca` option. */
+  readonly ca: readonly string[];
+  /** Certificates added by --ca-file (0 without one). */
+  readonly added: number;
+  /** SHA-256 fingerprints of the added certificates (what a record's scan stamp can digest instead of a path). */
+  readonly addedFingerprints: readonly string[];
+}
+
+/** A --ca-file that cannot be used: the message is one line, for the CLI. */
+export class TrustStoreError extends Error {
+  override readonly name = 'TrustStoreError';
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Node's own CA list, nothing added. */
+export function systemTrustStore(): TrustStore {
+  return { ca: tls.rootCertificates, added: 0, addedFingerprints: [] };
+}
+
+/**
+ * Node's CA list plus every certificate of a PEM bundle. Each block must parse as an X.509 certificate; a file with
+ * none, or with one that does not parse, is refused rather than silently trusting less than the user meant.
+ */
+export function trustStoreFromPem(text: string, source: string): TrustStore {
+  const blocks = text.replace(/^\uFEFF/, '').match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new TrustStoreError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`);
+  const fingerprints = blocks.map((pem, i) => {
+    try {
+      return new X509Certificate(pem).fingerprint256.replace(/:/g, '');
+    } catch {
+      throw new TrustStoreError(`${source}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
+    }
+  });
+  return { ca: [...tls.rootCertificates, ...blocks], added: blocks.length, addedFingerprints: fingerprints };
+}
+
+/** Reads --ca-file. Throws TrustStoreError (one line) when it cannot be read or holds no usable certificate. */
+export async function loadTrustStore(path: string): Promise<TrustStore> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new TrustStoreError(`${path}: cannot read the CA file (${readErrorText(e)})`);
+  }
+  return trustStoreFromPem(text, path);
+}
