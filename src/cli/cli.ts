@@ -4,6 +4,7 @@ import { OUTPUT_FORMATS } from '../output/index.js';
 import { forTerminal } from '../output/escape.js';
 import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
+import { CLIENT_PROFILE_IDS } from '../clients/index.js';
 import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
@@ -61,6 +62,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               cookie: cookie(o.cookie),
               // Every check's switch, as the checks declare them (src/checks).
               checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
+              clients: clientIds('clients', o.clients, true),
             },
             concurrency: positiveInt('concurrency', o.concurrency),
             connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
@@ -180,6 +182,8 @@ function scanOptions(y: Argv) {
     .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
     .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
+    .option('clients', { type: 'string', array: true, describe: `simulate these clients' handshakes (profile ids, comma-separated, or all): ${CLIENT_PROFILE_IDS.join(', ')}` })
+    .option('clients-must-connect', { type: 'string', array: true, describe: 'policy: these client profiles must connect (simulated: implies --clients for them)' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -268,6 +272,18 @@ function positiveNumber(name: string, v: unknown): number {
   return n;
 }
 
+/**
+ * Client profile ids from --clients / --clients-must-connect (repeated or comma-separated); `all` where allowed.
+ * An unknown id is a one-line usage error that lists the ids.
+ */
+function clientIds(name: string, v: unknown, allowAll: boolean): string[] {
+  const ids = splitList(v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String));
+  if (v !== undefined && ids.length === 0) throw new CliError(`--${name} needs profile ids${allowAll ? ' or all' : ''}: ${CLIENT_PROFILE_IDS.join(', ')}`);
+  const bad = ids.filter((id) => !(allowAll && id === 'all') && !CLIENT_PROFILE_IDS.includes(id));
+  if (bad.length > 0) throw new CliError(`--${name}: unknown client ${bad.map((b) => `"${b}"`).join(', ')}; the profiles are ${CLIENT_PROFILE_IDS.join(', ')}${allowAll ? ', or all' : ''}`);
+  return [...new Set(ids)];
+}
+
 /** A flag's text as the JSON value a policy file would hold: numbers as numbers, the rest as written. */
 function policyValue(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
@@ -294,6 +310,7 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('max-clock-skew', 'max_clock_skew');
   flag('allow-unreachable', 'allow_unreachable', Boolean);
   flag('forbid-udp', 'forbid_udp', Boolean);
+  flag('clients-must-connect', 'clients_must_connect', (v) => clientIds('clients-must-connect', v, false));
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {

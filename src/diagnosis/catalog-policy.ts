@@ -20,6 +20,7 @@ export const POLICY_FINDING_IDS = [
   'policy_unreachable',
   'policy_unverified',
   'policy_forbid_udp',
+  'policy_clients_must_connect',
 ] as const;
 
 export type PolicyFindingId = (typeof POLICY_FINDING_IDS)[number];
@@ -214,6 +215,25 @@ export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> 
       'Or filter UDP 3389 at the host firewall (disable the "Remote Desktop - User Mode (UDP-In)" rule) and on the network.',
     ],
     references: ['[MS-RDPEUDP] 3.1.5.1 connection handshake', 'Microsoft Learn: "Select RDP transport protocols" (Remote Desktop Session Host policy)', POLICY_REFERENCE],
+  },
+  policy_clients_must_connect: {
+    severity: 'high',
+    title: 'Policy: a client population that must connect is locked out',
+    summary:
+      'The policy names client profiles that must be able to connect (clients_must_connect), and the simulated handshake of one of them fails (record clients[<profile>]): after a GPO or SCHANNEL change, exactly the signal that a population of users lost access. A verdict that rests on an inferred fact, or that could not be made, fails the gate as policy_unverified instead: it never passes.',
+    trigger: 'rule clients_must_connect lists a profile and clients[<profile>].connects = false',
+    scope: 'policy',
+    causes: [
+      c('change', 'likely', 'A change on the server (TLS versions or cipher suites in SCHANNEL, NLA or security layer, encryption level, CredSSP patches) removed what this client needs; the evidence names the step and the fix.'),
+      c('new_requirement', 'possible', 'The server was hardened on purpose and this client population was meant to be upgraded first.'),
+    ],
+    event_ids: ['Schannel 36871', 'Schannel 36874', 'Schannel 36888'],
+    checks: [QUERY_SCHANNEL, 'Get-TlsCipherSuite | Format-Table Name', GPRESULT],
+    remediation: [
+      'Apply the fix the evidence gives for the side you choose (server setting, or client update), then scan again with --clients <profile>.',
+      'If the population is meant to be dropped, remove it from clients_must_connect (for these hosts only: a hosts: entry).',
+    ],
+    references: ['rdprobe docs/clients.md (profiles and verdicts)', POLICY_REFERENCE],
   },
   policy_unverified: {
     severity: 'medium',

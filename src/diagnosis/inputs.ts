@@ -61,6 +61,8 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   policy_unverified: ['status'],
   policy_forbid_udp: ['rdp_udp'],
   rdp_udp_enabled: ['rdp_udp'],
+  client_locked_out: ['clients'],
+  policy_clients_must_connect: ['clients'],
 };
 
 function at(record: unknown, path: string[]): unknown {

@@ -45,9 +45,17 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['rdp_server_version', (r) => r.rdp_security?.server_version],
   ['rdp_udp', (r) => (r.rdp_udp ? r.rdp_udp.answered && r.rdp_udp.syn_ack !== null : null)],
   ['rdp_udp_version', (r) => r.rdp_udp?.version],
+  // --clients: the profiles that connect / are locked out (';'-separated ids); empty when none was simulated.
+  ['clients_connect', (r) => clientIds(r, true)],
+  ['clients_locked_out', (r) => clientIds(r, false)],
   ['findings', (r) => r.findings.map((f) => f.id).join(' ')],
   ['max_severity', (r) => maxSeverity(r.findings)],
 ];
+
+function clientIds(r: ProbeRecord, connects: boolean): string | null {
+  const clients = r.clients ?? null;
+  return clients === null ? null : Object.entries(clients).filter(([, v]) => v.connects === connects).map(([id]) => id).join(';');
+}
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.map(([name]) => forCsvCell(name)).join(',')}\r\n`;

@@ -18,6 +18,7 @@ import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
 import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
+import { clientLines } from './clients-table.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
@@ -172,6 +173,7 @@ function factLines(r: ProbeRecord): Span[][] {
     const text = udp.answered && udp.syn_ack ? `answers (${udp.version ?? 'version ?'})` : `no answer (${udp.failure?.reason ?? '?'})`;
     lines.push(labelled('UDP', t(text)));
   }
+  lines.push(...clientLines(r, TABLE_WIDTH, (s) => SEVERITY_STYLE[s]));
   return lines;
 }
 

@@ -172,6 +172,8 @@ function whyUnmeasured(r: ProbeRecord): string {
 interface Unverified {
   rule: ResolvedRuleName;
   field: string;
+  /** Why, when it is not the record's general "not measured" (a client verdict that is only likely). */
+  why?: string;
 }
 
 const ruleName = (name: ResolvedRuleName): string => (name === 'expected_thumbprint' ? 'expected_thumbprints' : name);
@@ -297,9 +299,28 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     }
   }
 
+  if (rules.clients_must_connect !== undefined) {
+    const clients = record.clients ?? null;
+    const lockedOut: string[] = [];
+    for (const id of rules.clients_must_connect) {
+      const at = `clients[${JSON.stringify(id)}]`;
+      const v = clients?.[id];
+      if (v === undefined) unverified.push({ rule: 'clients_must_connect', field: at, why: clients === null ? 'not simulated: the scan ran without --clients' : `not simulated: ${id} was not among --clients` });
+      else if (v.connects === false) {
+        lockedOut.push(`${at}.connects = false`, `${at}.fails_at = ${fmt(`${v.fails_at?.stage}/${v.fails_at?.reason}: ${v.fails_at?.detail}`)}`);
+        if (v.certainty === 'likely') lockedOut.push(`${at}.certainty = "likely" (inferred: ${v.inferred.join(', ')})`);
+      } else if (v.connects === null) unverified.push({ rule: 'clients_must_connect', field: `${at}.connects`, why: `cannot tell: ${v.warnings.join('; ') || 'no verdict'}` });
+      else if (v.certainty !== 'measured') {
+        // A gate never passes on a guess: a "likely" verdict is not a measurement.
+        unverified.push({ rule: 'clients_must_connect', field: `${at}.connects = true`, why: `only likely: it rests on inferred or unknown profile facts (${v.inferred.join(', ') || v.warnings.join('; ')})` });
+      }
+    }
+    if (lockedOut.length > 0) hit('policy_clients_must_connect', [...lockedOut, rule('clients_must_connect')]);
+  }
+
   if (unverified.length > 0) {
     const why = whyUnmeasured(record);
-    hit('policy_unverified', unverified.map((u) => `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`));
+    hit('policy_unverified', unverified.map((u) => (u.why ? `${ruleName(u.rule)}: ${u.field} (${u.why})` : `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`)));
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
 import { hostPortKey } from '../targets/key.js';
+import { CLIENT_PROFILE_IDS, clientProfile } from '../clients/index.js';
 import {
   POLICY_TLS_VERSIONS,
   PolicyError,
@@ -219,6 +220,21 @@ function checkThumbprints(source: string, key: string, v: Json): Record<string, 
   return out;
 }
 
+/** A list of client profile ids (src/clients); `all` is not allowed: a gate names the populations it protects. */
+function checkClients(source: string, key: string, v: Json): string[] {
+  const items = Array.isArray(v) ? v : [v];
+  const out: string[] = [];
+  items.forEach((item, i) => {
+    const where = Array.isArray(v) ? `${key}[${i}]` : key;
+    if (typeof item !== 'string' || clientProfile(item) === undefined) {
+      throw new PolicyError(source, where, `expected client profile ids (${CLIENT_PROFILE_IDS.join(', ')}), got ${describe(item)}`);
+    }
+    if (!out.includes(item)) out.push(item);
+  });
+  if (out.length === 0) throw new PolicyError(source, key, `expected at least one client profile id (${CLIENT_PROFILE_IDS.join(', ')})`);
+  return out;
+}
+
 /** Validate one rule value; returns the normalised value. */
 function checkRule<K extends RuleName>(source: string, path: string, name: K, v: Json): PolicyRules[K] {
   let out: unknown;
@@ -248,6 +264,9 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
       break;
     case 'expected_thumbprints':
       out = checkThumbprints(source, path, v);
+      break;
+    case 'clients_must_connect':
+      out = checkClients(source, path, v);
       break;
   }
   return out as PolicyRules[K];

@@ -31,6 +31,8 @@ export interface PolicyRules {
   allow_unreachable: boolean;
   /** The server must not answer RDP over UDP (record: rdp_udp.answered). */
   forbid_udp: boolean;
+  /** These client profiles must connect (record: clients[<id>].connects, a measured verdict). */
+  clients_must_connect: string[];
 }
 
 export type RuleName = keyof PolicyRules;
@@ -48,6 +50,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'max_clock_skew',
   'allow_unreachable',
   'forbid_udp',
+  'clients_must_connect',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

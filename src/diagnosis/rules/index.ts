@@ -1,6 +1,7 @@
 /** Every per-host rule, by topic. Order does not matter: diagnose() sorts the findings. */
 import type { HostRule } from '../types.js';
 import { CERTIFICATE_RULES } from './certificate.js';
+import { CLIENT_RULES } from './clients.js';
 import { CREDSSP_RULES } from './credssp.js';
 import { IDENTITY_RULES } from './identity.js';
 import { NEGOTIATION_RULES } from './negotiation.js';
@@ -18,5 +19,6 @@ export const HOST_RULES: readonly HostRule[] = [
   ...CREDSSP_RULES,
   ...IDENTITY_RULES,
   ...UDP_RULES,
+  ...CLIENT_RULES,
 ];
 
