@@ -177,7 +177,9 @@ export interface CredsspResult {
   failure: Failure | null;
 }
 
-export type EncryptionLevel = 'none' | 'low' | 'client_compatible' | 'high' | 'fips';
+/** Standard RDP Security encryption levels ([MS-RDPBCGR] 2.2.1.4.3), weakest first: the one order of them. */
+export const ENCRYPTION_LEVELS = ['none', 'low', 'client_compatible', 'high', 'fips'] as const;
+export type EncryptionLevel = (typeof ENCRYPTION_LEVELS)[number];
 export type EncryptionMethod = '40bit' | '56bit' | '128bit' | 'fips';
 
 export interface RdpServerCertificate {

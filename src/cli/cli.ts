@@ -30,7 +30,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'give a command: scan, explain or diff')
+    .demandCommand(1, 'give a command: scan, explain, diff or policy')
     .recommendCommands()
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     // One-line errors, exit code 2: yargs' default dumps the whole help on every typo.
@@ -78,6 +78,32 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             quiet: o.quiet as boolean,
             color: o.color as boolean | undefined,
             argv,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'policy',
+      'write the policy a reference host satisfies (YAML, every rule commented): --from HOST, or --from scan.ndjson --host ADDR',
+      (y) =>
+        y
+          .option('from', { type: 'string', demandOption: true, describe: 'the reference: a host[:port] to probe (every check, every client simulated), or a saved scan file' })
+          .option('host', { type: 'string', describe: 'with a scan file: the record of this host, address or target (host:port when several ports)' })
+          .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port when --from names a host without one' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the policy there (default: standard output)' })
+          .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_SCAN_OPTIONS.timeoutMs / 1000), describe: 'timeout per step' })
+          .option('host-timeout', { type: 'string', default: String(DEFAULT_SCAN_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of the host' })
+          .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to the server; "" for none' }),
+      async (o) => {
+        const { runPolicyFrom } = await import('./policy-from.js');
+        code = await runPolicyFrom(
+          {
+            from: String(o.from),
+            host: o.host as string | undefined,
+            ports: ports(o.port),
+            output: o.output === undefined ? undefined : outputList(o.output)[0],
+            probe: { ...DEFAULT_SCAN_OPTIONS, timeoutMs: parseDuration('timeout', o.timeout), hostTimeoutMs: parseDuration('host-timeout', o['host-timeout']), cookie: cookie(o.cookie) },
           },
           io,
         );
@@ -183,6 +209,8 @@ function scanOptions(y: Argv) {
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
     .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
     .option('clients', { type: 'string', array: true, describe: `simulate these clients' handshakes (profile ids, comma-separated, or all): ${CLIENT_PROFILE_IDS.join(', ')}` })
+    .option('forbid-weak-signature', { type: 'boolean', describe: 'policy: certificate not signed with SHA-1 or MD5' })
+    .option('min-encryption-level', { type: 'string', describe: 'policy: Standard RDP Security, where accepted, at least at this level (low, client_compatible, high, fips)' })
     .option('clients-must-connect', { type: 'string', array: true, describe: 'policy: these client profiles must connect (simulated: implies --clients for them)' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
@@ -310,6 +338,8 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('max-clock-skew', 'max_clock_skew');
   flag('allow-unreachable', 'allow_unreachable', Boolean);
   flag('forbid-udp', 'forbid_udp', Boolean);
+  flag('forbid-weak-signature', 'forbid_weak_signature', Boolean);
+  flag('min-encryption-level', 'min_encryption_level', String);
   flag('clients-must-connect', 'clients_must_connect', (v) => clientIds('clients-must-connect', v, false));
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};

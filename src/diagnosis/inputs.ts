@@ -63,6 +63,8 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   rdp_udp_enabled: ['rdp_udp'],
   client_locked_out: ['clients'],
   policy_clients_must_connect: ['clients'],
+  policy_forbid_weak_signature: [certificate],
+  policy_min_encryption_level: [rdpSecurity],
 };
 
 function at(record: unknown, path: string[]): unknown {

@@ -3,7 +3,8 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { toFinding } from '../diagnosis/findings.js';
-import type { Finding, FindingCause, ProbeRecord, TlsVersionKey } from '../record.js';
+import { ENCRYPTION_LEVELS, type Finding, type FindingCause, type ProbeRecord, type TlsVersionKey } from '../record.js';
+import { isWeakSignature } from '../diagnosis/rules/certificate.js';
 import { rsaEquivalentBits } from './keys.js';
 import { hostKeyText, normaliseHostName } from './parse.js';
 import {
@@ -256,6 +257,27 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     if (rules.forbid_self_signed === true && cert.self_signed) {
       hit('policy_forbid_self_signed', ['certificate.self_signed = true', `certificate.issuer = ${fmt(cert.issuer)}`, rule('forbid_self_signed')]);
     }
+  }
+
+  if (rules.forbid_weak_signature === true) {
+    if (cert) {
+      if (isWeakSignature(cert.signature_algorithm)) {
+        hit('policy_forbid_weak_signature', [`certificate.signature_algorithm = ${fmt(cert.signature_algorithm)}`, `certificate.issuer = ${fmt(cert.issuer)}`, rule('forbid_weak_signature')]);
+      }
+    } else if (!tlsNotOffered(record)) unverified.push({ rule: 'forbid_weak_signature', field: 'certificate' });
+  }
+
+  if (rules.min_encryption_level !== undefined) {
+    const rdp = record.protocols?.rdp ?? null;
+    const level = record.rdp_security?.encryption_level ?? null;
+    const accepted = rdp !== null && (rdp.supported === true || rdp.response === 'no_negotiation');
+    if (accepted) {
+      const at = (ENCRYPTION_LEVELS as readonly string[]).indexOf(level ?? '');
+      if (at < 0) unverified.push({ rule: 'min_encryption_level', field: 'rdp_security.encryption_level' });
+      else if (at < ENCRYPTION_LEVELS.indexOf(rules.min_encryption_level)) {
+        hit('policy_min_encryption_level', [`rdp_security.encryption_level = ${fmt(level)}`, `rdp_security.encryption_methods = ${fmt(record.rdp_security?.encryption_methods)}`, rule('min_encryption_level')]);
+      }
+    } else if (rdp === null || rdp.supported === null) unverified.push({ rule: 'min_encryption_level', field: 'protocols.rdp.supported' });
   }
 
   if (rules.expected_thumbprint !== undefined) {

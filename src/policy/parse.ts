@@ -10,6 +10,7 @@ import { decodeText, jsonErrorMessage } from './text.js';
 import { hostPortKey } from '../targets/key.js';
 import { CLIENT_PROFILE_IDS, clientProfile } from '../clients/index.js';
 import {
+  POLICY_ENCRYPTION_LEVELS,
   POLICY_TLS_VERSIONS,
   PolicyError,
   RULE_NAMES,
@@ -267,6 +268,15 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
       break;
     case 'clients_must_connect':
       out = checkClients(source, path, v);
+      break;
+    case 'forbid_weak_signature':
+      out = checkBool(source, path, v);
+      break;
+    case 'min_encryption_level':
+      if (typeof v !== 'string' || !(POLICY_ENCRYPTION_LEVELS as readonly string[]).includes(v)) {
+        throw new PolicyError(source, path, `expected one of ${POLICY_ENCRYPTION_LEVELS.map((l) => `"${l}"`).join(', ')}, got ${describe(v)}`);
+      }
+      out = v;
       break;
   }
   return out as PolicyRules[K];

@@ -33,7 +33,15 @@ export interface PolicyRules {
   forbid_udp: boolean;
   /** These client profiles must connect (record: clients[<id>].connects, a measured verdict). */
   clients_must_connect: string[];
+  /** The TLS certificate must not be signed with SHA-1 or MD5 (record: certificate.signature_algorithm). */
+  forbid_weak_signature: boolean;
+  /** Standard RDP Security, where accepted, at this encryption level or above (record: rdp_security.encryption_level). */
+  min_encryption_level: PolicyEncryptionLevel;
 }
+
+/** The levels a policy may require, weakest first (ENCRYPTION_LEVELS without none). */
+export const POLICY_ENCRYPTION_LEVELS = ['low', 'client_compatible', 'high', 'fips'] as const;
+export type PolicyEncryptionLevel = (typeof POLICY_ENCRYPTION_LEVELS)[number];
 
 export type RuleName = keyof PolicyRules;
 
@@ -51,6 +59,8 @@ export const RULE_NAMES: readonly RuleName[] = [
   'allow_unreachable',
   'forbid_udp',
   'clients_must_connect',
+  'forbid_weak_signature',
+  'min_encryption_level',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

@@ -21,7 +21,8 @@ describe('csv', () => {
       'cert_subject_cn', 'cert_issuer', 'cert_not_after', 'cert_days_remaining', 'cert_self_signed',
       'cert_key_bits', 'cert_sha1', 'credssp_version',
       'ntlm_netbios_computer', 'ntlm_dns_computer', 'ntlm_dns_domain', 'os_version', 'clock_skew_seconds',
-      'rdp_encryption_level', 'rdp_encryption_methods', 'rdp_server_version', 'rdp_udp', 'rdp_udp_version', 'findings', 'max_severity',
+      'rdp_encryption_level', 'rdp_encryption_methods', 'rdp_server_version', 'rdp_udp', 'rdp_udp_version',
+      'clients_connect', 'clients_locked_out', 'findings', 'max_severity',
     ]);
     for (const row of data) expect(row).toHaveLength(header.length);
     const col = (row: string[], name: string) => row[header.indexOf(name)];
