@@ -189,7 +189,7 @@ function afterHello(j: Judgement, t: TlsSeen, ctx: VerdictContext): ClientVerdic
     return j.lockedOut(
       'tls',
       'version_not_completed',
-      `${offers} but completes only ${versionsText(completes)}; the server picked ${versionsText([version])} (${j.cipher}), so the client aborts the handshake`,
+      `${offers} but completes only ${versionsText(completes)}; the server picked ${versionsText([version]).replace(/ only$/, '')} (${j.cipher}), so the client aborts the handshake`,
       'tls_completes',
       ctx,
     );
