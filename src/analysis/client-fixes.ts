@@ -54,7 +54,8 @@ function serverAccepts(tls: TlsResult | null): TlsVersion[] | null {
 }
 
 const newest = (v: readonly TlsVersion[] | null): TlsVersion | null => (v && v.length > 0 ? [...v].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[v.length - 1]! : null);
-const enableOnServer = (v: TlsVersion): string => `enable ${LABEL[v]} for the server role (${SCHANNEL}\\${LABEL[v]}\\Server: Enabled=1, DisabledByDefault=0), then reboot`;
+const enableOnServer = (v: TlsVersion): string =>
+  `enable ${LABEL[v]} for the server role (${SCHANNEL}\\${LABEL[v]}\\Server: Enabled=1, DisabledByDefault=0${v === 'tls1.2' ? '; Windows 7 / 2008 R2 need KB3080079 first' : ''}), then reboot`;
 
 /** The client-side advice when the client is the one behind, most specific first. */
 function upgradeClient(p: ClientProfile, serverVersions: TlsVersion[] | null): string {
@@ -105,7 +106,7 @@ export function clientFix(key: FixKey, p: ClientProfile, ctx: Context): { server
       return { server: `require NLA (GPO "Require user authentication ... Network Level Authentication" = Enabled, or ${RDP_TCP} UserAuthentication = 1): it is the better setting anyway`, client: 'allow connections without NLA in the client settings (not recommended)' };
     case 'tls_completes':
       return {
-        server: `${enableOnServer('tls1.2')} (Windows 7 / 2008 R2: KB3080079 first): this client offers TLS 1.0 but completes only TLS 1.2 and later`,
+        server: enableOnServer('tls1.2'),
         client: allowOlder(p, accepts ?? ['tls1.0']),
       };
     case 'tls_refused': {
@@ -113,7 +114,7 @@ export function clientFix(key: FixKey, p: ClientProfile, ctx: Context): { server
       const clientTop = newest(p.tls.versions.value);
       if (serverTop && clientTop && ORDER.indexOf(clientTop) > ORDER.indexOf(serverTop)) {
         // The server is the one behind: it should gain TLS 1.2, not the client lose it.
-        return { server: `${enableOnServer('tls1.2')} (Windows 7 / 2008 R2: KB3080079 first)`, client: allowOlder(p, accepts!) };
+        return { server: enableOnServer('tls1.2'), client: allowOlder(p, accepts!) };
       }
       return { server: clientTop ? `${ONLY_IF}: ${enableOnServer(clientTop)}` : 'enable a TLS version this client offers', client: upgradeClient(p, accepts) };
     }
