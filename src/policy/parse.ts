@@ -118,18 +118,20 @@ function checkTls(source: string, key: string, v: Json): PolicyTlsVersion {
   return t;
 }
 
-function checkTlsList(source: string, key: string, v: Json): PolicyTlsVersion[] {
+/** A list (or one item) of values `parse` accepts, each once, in order; `expected` names them in the error. */
+function checkList<T>(source: string, key: string, v: Json, parse: (item: Json) => T | null, expected: string): T[] {
   const items = Array.isArray(v) ? v : [v];
-  const out: PolicyTlsVersion[] = [];
+  const out: T[] = [];
   items.forEach((item, i) => {
-    const t = normaliseTlsVersion(item);
-    if (t === null) {
-      const where = Array.isArray(v) ? `${key}[${i}]` : key;
-      throw new PolicyError(source, where, `expected a list of TLS versions (${TLS_CHOICES}), got ${describe(item)}`);
-    }
+    const t = parse(item);
+    if (t === null) throw new PolicyError(source, Array.isArray(v) ? `${key}[${i}]` : key, `expected ${expected}, got ${describe(item)}`);
     if (!out.includes(t)) out.push(t);
   });
   return out;
+}
+
+function checkTlsList(source: string, key: string, v: Json): PolicyTlsVersion[] {
+  return checkList(source, key, v, normaliseTlsVersion, `a list of TLS versions (${TLS_CHOICES})`);
 }
 
 /** Lower-case, no trailing dot, IPv6 without brackets. */
@@ -223,16 +225,9 @@ function checkThumbprints(source: string, key: string, v: Json): Record<string, 
 
 /** A list of client profile ids (src/clients); `all` is not allowed: a gate names the populations it protects. */
 function checkClients(source: string, key: string, v: Json): string[] {
-  const items = Array.isArray(v) ? v : [v];
-  const out: string[] = [];
-  items.forEach((item, i) => {
-    const where = Array.isArray(v) ? `${key}[${i}]` : key;
-    if (typeof item !== 'string' || clientProfile(item) === undefined) {
-      throw new PolicyError(source, where, `expected client profile ids (${CLIENT_PROFILE_IDS.join(', ')}), got ${describe(item)}`);
-    }
-    if (!out.includes(item)) out.push(item);
-  });
-  if (out.length === 0) throw new PolicyError(source, key, `expected at least one client profile id (${CLIENT_PROFILE_IDS.join(', ')})`);
+  const expected = `client profile ids (${CLIENT_PROFILE_IDS.join(', ')})`;
+  const out = checkList(source, key, v, (item) => (typeof item === 'string' && clientProfile(item) !== undefined ? item : null), expected);
+  if (out.length === 0) throw new PolicyError(source, key, `expected at least one of the ${expected}`);
   return out;
 }
 
@@ -245,6 +240,7 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
     case 'forbid_self_signed':
     case 'allow_unreachable':
     case 'forbid_udp':
+    case 'forbid_weak_signature':
       out = checkBool(source, path, v);
       break;
     case 'min_tls':
@@ -268,9 +264,6 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
       break;
     case 'clients_must_connect':
       out = checkClients(source, path, v);
-      break;
-    case 'forbid_weak_signature':
-      out = checkBool(source, path, v);
       break;
     case 'min_encryption_level':
       if (typeof v !== 'string' || !(POLICY_ENCRYPTION_LEVELS as readonly string[]).includes(v)) {
