@@ -11,6 +11,7 @@
 import { DecodeError } from '../../protocol/errors.js';
 import type { EncodedClientHello } from '../../protocol/tls/client-hello.js';
 import { readFirstFlight, type FirstFlight } from '../../protocol/tls/flight.js';
+import { recordFrameLength } from '../../protocol/tls/record.js';
 import type { Budget } from './clock.js';
 import { TransportError } from './errors.js';
 import { FrameReader } from './frame-reader.js';
@@ -18,6 +19,8 @@ import type { RdpConnection } from './rdp-connection.js';
 
 /** Most bytes a first flight may take (a certificate chain of a few certificates fits many times over). */
 export const MAX_FIRST_FLIGHT = 256 * 1024;
+/** Most records a first flight may take (servers send one to a handful; TLS 1.3 a few more). */
+export const MAX_FIRST_FLIGHT_RECORDS = 64;
 
 export interface FirstFlightExchange {
   /**
@@ -47,8 +50,20 @@ export async function exchangeFirstFlight(conn: RdpConnection, hello: EncodedCli
   stream.resume();
   const opts = { clientHello: hello.handshake, keyShares: hello.keyShares };
   let partial: FirstFlight | null = null;
+  // The flight is decoded again only when another whole record has arrived, and a flight of more than
+  // MAX_FIRST_FLIGHT_RECORDS records is not one: a peer dribbling bytes cannot make this quadratic.
+  let whole = 0;
+  let records = 0;
   const lengthOf = (b: Uint8Array): number | null => {
-    const f = readFirstFlight(b, opts);
+    if (b.length > 0 && (b[0]! & 0x80) === 0) {
+      const before = records;
+      for (let n = recordFrameLength(b.subarray(whole)); n !== null && whole + n <= b.length; n = recordFrameLength(b.subarray(whole))) {
+        whole += n;
+        if (++records > MAX_FIRST_FLIGHT_RECORDS) throw new DecodeError('tls', whole, `more than ${MAX_FIRST_FLIGHT_RECORDS} records without a complete first flight`);
+      }
+      if (records === before) return null;
+    }
+    const f = readFirstFlight(b.subarray(0, b[0]! & 0x80 ? b.length : whole), opts);
     if (f.kind !== 'empty') partial = f;
     return f.complete ? f.consumed : null;
   };
