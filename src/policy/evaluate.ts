@@ -327,7 +327,13 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     for (const id of rules.clients_must_connect) {
       const at = `clients[${JSON.stringify(id)}]`;
       const v = clients?.[id];
-      if (v === undefined) unverified.push({ rule: 'clients_must_connect', field: at, why: clients === null ? 'not simulated: the scan ran without --clients' : `not simulated: ${id} was not among --clients` });
+      if (v === undefined) {
+        // Not simulated because the probe stopped short (or the check was cut) is "not measured"; because nobody
+        // asked, the scan's own doing.
+        const stoppedShort = record.status !== 'ok' || record.not_measured?.['clients'] !== undefined;
+        if (clients === null && stoppedShort) unverified.push({ rule: 'clients_must_connect', field: at });
+        else unverified.push({ rule: 'clients_must_connect', field: at, why: clients === null ? 'not simulated: the scan ran without --clients' : `not simulated: ${id} was not among --clients` });
+      }
       else if (v.connects === false) {
         lockedOut.push(`${at}.connects = false`, `${at}.fails_at = ${fmt(`${v.fails_at?.stage}/${v.fails_at?.reason}: ${v.fails_at?.detail}`)}`);
         if (v.certainty === 'likely') lockedOut.push(`${at}.certainty = "likely" (inferred: ${v.inferred.join(', ')})`);

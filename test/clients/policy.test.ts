@@ -54,6 +54,8 @@ describe('clients_must_connect', () => {
     const missing = evalRules(r, { clients_must_connect: ['remmina'] });
     expect(missing[0]!.evidence[0]).toContain('was not among --clients');
     expect(evalRules(makeRecord(), { clients_must_connect: ['remmina'] })[0]!.evidence[0]).toContain('ran without --clients');
+    const cut = evalRules(makeRecord({ not_measured: { clients: 'deadline' } }), { clients_must_connect: ['remmina'] });
+    expect(cut[0]!.evidence[0]).toMatch(/^clients_must_connect: clients\["remmina"\] = null \(not measured: not_measured = clients\/deadline\)$/);
   });
 });
 
