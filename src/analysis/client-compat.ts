@@ -183,7 +183,7 @@ function afterHello(j: Judgement, t: TlsSeen, ctx: VerdictContext): ClientVerdic
   if (version === null || version === 'ssl2' || !offered.includes(version)) {
     return j.lockedOut('tls', 'version_not_offered', `${offers}; the server picked ${version ?? 'an unknown version'}`, 'tls_refused', ctx);
   }
-  if (t.helloRetry) j.warnings.push(`the server asked for another key share (HelloRetryRequest, ${j.cipher}); the client's second ClientHello was not simulated`);
+  if (t.helloRetry) j.uncertain(`the server asked for another key share (HelloRetryRequest, ${j.cipher}); the client's second ClientHello was not simulated`);
   const completes = j.profile.tls.completes_versions?.value;
   if (completes && !completes.includes(version)) {
     j.fact('tls.completes_versions');
