@@ -12,9 +12,9 @@ import { cipherSuiteName } from '../../protocol/tls/suites.js';
 import { protocolVersionKey } from '../../protocol/tls/versions.js';
 import type { ServerHelloProblem } from '../../protocol/tls/validate.js';
 import { factAt, type CertificateAction, type ClientProfile, type FactPath, type OptionalFactPath, type TlsVersion } from '../clients/profile.js';
-import { TLS_VERSION_KEYS, type CertificateInfo, type ClientFailure, type ClientVerdict, type CredsspResult, type Stage, type TlsResult } from '../record.js';
+import type { CertificateInfo, ClientFailure, ClientVerdict, CredsspResult, Stage, TlsResult } from '../record.js';
 import { certificateCovers, isIpLiteral } from './certificate-names.js';
-import { CREDSSP_PROTOCOLS, selectionRequested, TLS_PROTOCOLS, type HandshakeSeen, type McsSeen, type NegotiationSeen, type TlsSeen } from './client-handshake.js';
+import { CREDSSP_PROTOCOLS, selectionRequested, serverTlsVersions, TLS_PROTOCOLS, type HandshakeSeen, type McsSeen, type NegotiationSeen, type TlsSeen } from './client-handshake.js';
 import { clientFix, versionsText, type FixKey } from './client-fixes.js';
 
 /** The record's facts a verdict reads beside the handshake. */
@@ -215,12 +215,6 @@ function problemText(p: ServerHelloProblem): [string, string] {
     case 'group_not_offered':
       return ['invalid_server_hello', `picks key-exchange group 0x${p.group.toString(16).padStart(4, '0')}, which the hello did not offer`];
   }
-}
-
-/** The TLS versions the server accepted when offered alone (tls.versions), or null when they were not measured. */
-export function serverTlsVersions(tls: TlsResult | null): TlsVersion[] | null {
-  if (tls === null || TLS_VERSION_KEYS.every((v) => tls.versions[v] === null)) return null;
-  return TLS_VERSION_KEYS.filter((v) => tls.versions[v] === true);
 }
 
 /**

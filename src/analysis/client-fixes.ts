@@ -4,7 +4,8 @@
  * the update or option for that client.
  */
 import type { ClientProfile, TlsVersion } from '../clients/profile.js';
-import { TLS_VERSION_KEYS, type TlsResult } from '../record.js';
+import type { TlsResult } from '../record.js';
+import { serverTlsVersions } from './client-handshake.js';
 
 export type FixKey =
   | 'disconnect'
@@ -48,11 +49,6 @@ interface Context {
   tls: TlsResult | null;
 }
 
-function serverAccepts(tls: TlsResult | null): TlsVersion[] | null {
-  if (tls === null || TLS_VERSION_KEYS.every((v) => tls.versions[v] === null)) return null;
-  return TLS_VERSION_KEYS.filter((v) => tls.versions[v] === true);
-}
-
 const newest = (v: readonly TlsVersion[] | null): TlsVersion | null => (v && v.length > 0 ? [...v].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[v.length - 1]! : null);
 const enableOnServer = (v: TlsVersion): string =>
   `enable ${LABEL[v]} for the server role (${SCHANNEL}\\${LABEL[v]}\\Server: Enabled=1, DisabledByDefault=0${v === 'tls1.2' ? '; Windows 7 / 2008 R2 need KB3080079 first' : ''}), then reboot`;
@@ -78,7 +74,7 @@ function allowOlder(p: ClientProfile, serverVersions: TlsVersion[]): string {
 }
 
 export function clientFix(key: FixKey, p: ClientProfile, ctx: Context): { server: string; client: string } {
-  const accepts = serverAccepts(ctx.tls);
+  const accepts = serverTlsVersions(ctx.tls);
   switch (key) {
     case 'needs_credssp':
       return {

@@ -3,7 +3,8 @@
  * the verdict needs (client-compat.ts). The check records; the verdict judges. Protocol rules both need live here.
  */
 import type { ServerHelloProblem } from '../../protocol/tls/validate.js';
-import type { Stage } from '../record.js';
+import type { TlsVersion } from '../clients/profile.js';
+import { TLS_VERSION_KEYS, type Stage, type TlsResult } from '../record.js';
 
 /** The X.224 step ([MS-RDPBCGR] 1.3.1.1): what the server selected, refused, or how the exchange broke. */
 export type NegotiationSeen =
@@ -65,3 +66,9 @@ export function selectionRequested(requested: readonly string[], selected: strin
 export const TLS_PROTOCOLS: readonly string[] = ['ssl', 'hybrid', 'hybrid_ex', 'rdstls', 'rdsaad'];
 /** Selected protocols that run CredSSP inside TLS ([MS-CSSP]). */
 export const CREDSSP_PROTOCOLS: readonly string[] = ['hybrid', 'hybrid_ex'];
+
+/** The TLS versions the server accepted when offered alone (the record's tls.versions), or null when not measured. */
+export function serverTlsVersions(tls: TlsResult | null): TlsVersion[] | null {
+  if (tls === null || TLS_VERSION_KEYS.every((v) => tls.versions[v] === null)) return null;
+  return TLS_VERSION_KEYS.filter((v) => tls.versions[v] === true);
+}
