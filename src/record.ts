@@ -247,7 +247,9 @@ export interface CredsspResult {
   failure: Failure | null;
 }
 
-export type EncryptionLevel = 'none' | 'low' | 'client_compatible' | 'high' | 'fips';
+/** Standard RDP Security encryption levels ([MS-RDPBCGR] 2.2.1.4.3), weakest first: the one order of them. */
+export const ENCRYPTION_LEVELS = ['none', 'low', 'client_compatible', 'high', 'fips'] as const;
+export type EncryptionLevel = (typeof ENCRYPTION_LEVELS)[number];
 export type EncryptionMethod = '40bit' | '56bit' | '128bit' | 'fips';
 
 export interface RdpServerCertificate {
@@ -462,6 +464,44 @@ export function logonOutcome(a: AuthRecord | null | undefined): 'ok' | 'failed' 
   }
 }
 
+/**
+ * Where and why a simulated client is kept out. `stage` is the connection step (negotiation, tls, credssp, mcs; x224
+ * or tcp when the simulation's own connection broke); `reason` a fixed word (an RDP_NEG_FAILURE name,
+ * `tls_version_refused`, `no_common_suite`, ...: docs/clients.md lists them); `detail` the exact cause in words.
+ */
+export interface ClientFailure {
+  stage: Stage;
+  reason: string;
+  detail: string;
+}
+
+/**
+ * Schema 3: one client population against this server (--clients), from a handshake with that client's own
+ * RDP_NEG_REQ and ClientHello, and a judgement from the record's facts for what one connection cannot show
+ * (CredSSP patch level, certificate handling). Defined in src/analysis/client-compat.ts; docs/clients.md.
+ */
+export interface ClientVerdict {
+  /** The profile's display name. */
+  name: string;
+  /** true: gets past the security handshake; false: locked out (see fails_at); null: cannot tell (see warnings). */
+  connects: boolean | null;
+  /** The protocol the server selected for it (ssl, hybrid, hybrid_ex, rdp), when it selected one this client accepts. */
+  protocol: string | null;
+  /** The TLS version the server picked from its hello (`tls1.2`), when TLS got that far. */
+  tls_version: string | null;
+  /** The cipher suite the server picked (IANA name). */
+  cipher: string | null;
+  fails_at: ClientFailure | null;
+  /** What the client shows or risks even when it connects (certificate prompts, settings invisible from outside). */
+  warnings: string[];
+  /** measured: every fact it rests on is recorded, documented or read in source; likely: one is inferred or unknown. */
+  certainty: 'measured' | 'likely';
+  /** The profile facts (paths) it rests on that are inferred or unknown: why it is "likely". */
+  inferred: string[];
+  /** How to let this client in, on either side, when it is locked out. */
+  fix: { server: string; client: string } | null;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -555,6 +595,8 @@ export interface ProbeRecord {
    * was not reached as an RDP server. Records of schema 1 and 2 have no such key (read it as null).
    */
   auth: AuthRecord | null;
+  /** Schema 3: profile id -> verdict, for the clients simulated (--clients); null when none was asked for. */
+  clients: Record<string, ClientVerdict> | null;
   timings_ms: Timings;
   /** TCP connections this probe opened (bounded: at most 12 per host). */
   connections: number;

@@ -142,8 +142,16 @@ export interface Check<R = unknown> {
   readonly switch?: CheckSwitch;
   /** Switches of steps it performs on its own connection (the client check's CredSSP step). */
   readonly switches?: readonly CheckSwitch[];
-  /** TCP connections it may open (and UDP exchanges it may make): its share of the host's budget. */
-  readonly budget: { tcp: number; udp?: number };
+  /**
+   * TCP connections it may open (and UDP exchanges it may make): its share of the host's budget. An opt-in check
+   * whose work depends on an option (--clients LIST) gives it as a function of the scan options.
+   */
+  readonly budget: CheckBudget | ((o: ScanOptions) => CheckBudget);
+  /**
+   * For an opt-in check driven by a valued option rather than a switch (--clients LIST): whether this scan asks for
+   * it. A check with neither `switch` nor `enabledBy` always runs when its needs are met.
+   */
+  readonly enabledBy?: (o: ScanOptions) => boolean;
   /** Among ready checks, lower goes first (and so gets connection slots first). */
   readonly priority: number;
   /** Rides on other checks' connections (see Ride). */
@@ -161,8 +169,16 @@ export interface Check<R = unknown> {
    * The record section this check owns, when it has one of its own (`rdp_udp`): the key and its value from the
    * result (null when the check did not run). The core sections are built by fold.ts from several checks.
    */
-  readonly section?: { key: string; value(result: R | undefined, status: CheckStatus | undefined): unknown };
+  readonly section?: { key: string; value(result: R | undefined, status: CheckStatus | undefined, core: CoreSections): unknown };
 }
+
+export interface CheckBudget {
+  tcp: number;
+  udp?: number;
+}
+
+/** The record's core sections as fold.ts built them, for a check whose own section judges its result against them. */
+export type CoreSections = Pick<MeasuredRecord, 'host' | 'address' | 'port' | 'scanned_at' | 'status' | 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security'>;
 
 /** What `rdprobe scan` asks of every host (the per-check switches live in `checks`). */
 export interface ScanOptions {
@@ -180,6 +196,11 @@ export interface ScanOptions {
   connectionSpacingMs: number;
   /** The authentication test's account, password and rules (--user); null without credentials. */
   auth?: AuthOptions | null;
+  /**
+   * Client profiles whose handshakes the clients check simulates (--clients, plus the clients a policy's
+   * clients_must_connect names); absent or empty: the check is off.
+   */
+  clients?: readonly string[];
 }
 
 /** One host to probe, as the targets module yields it. */
@@ -214,7 +235,13 @@ export interface ProbeDeps {
 
 /** Is the check switched on for this scan? */
 export function enabled(c: Check, o: ScanOptions): boolean {
+  if (c.enabledBy) return c.enabledBy(o);
   return c.switch === undefined || (o.checks[c.switch.flag] ?? c.switch.default);
+}
+
+/** The connections a check may open in this scan. */
+export function budgetOf(c: Check, o: ScanOptions): CheckBudget {
+  return typeof c.budget === 'function' ? c.budget(o) : c.budget;
 }
 
 export type { MeasuredRecord };

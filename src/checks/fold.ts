@@ -26,7 +26,7 @@ import {
   type TlsVersionKey,
 } from '../record.js';
 import type { ClientResult } from './client.js';
-import type { Check, HostTarget } from './contract.js';
+import type { Check, CoreSections, HostTarget } from './contract.js';
 import { protocolCheckName, type ProtocolProbeResult } from './protocols.js';
 import type { RdpSecurityCheckResult } from './rdp-security.js';
 import type { HostRun } from './scheduler.js';
@@ -109,7 +109,8 @@ export async function fold(i: FoldInput): Promise<MeasuredRecord> {
     credssp: client?.credssp ?? null,
     rdp_security: rdpSecurity,
   } as Record<string, unknown>;
-  for (const c of i.checks) if (c.section) record[c.section.key] = c.section.value(i.run?.results.get(c.name), i.run?.statuses.get(c.name));
+  const core = record as unknown as CoreSections;
+  for (const c of i.checks) if (c.section) record[c.section.key] = c.section.value(i.run?.results.get(c.name), i.run?.statuses.get(c.name), core);
   const timings: MeasuredRecord['timings_ms'] = { total: Math.round(i.totalMs * 10) / 10 };
   if (i.dnsMs !== undefined) timings.dns = i.dnsMs;
   if (client) Object.assign(timings, client.timings);

@@ -8,7 +8,8 @@ import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
 import { AUTH } from './auth.js';
 import { CLIENT } from './client.js';
-import { enabled, type Check, type CheckSwitch, type HostTarget, type ProbeDeps, type ScanOptions } from './contract.js';
+import { CLIENTS } from './clients.js';
+import { budgetOf, enabled, type Check, type CheckSwitch, type HostTarget, type ProbeDeps, type ScanOptions } from './contract.js';
 import { fold } from './fold.js';
 import { LOGON } from './logon.js';
 import { PROTOCOL_CHECKS } from './protocols.js';
@@ -23,7 +24,7 @@ import { TLS_SUITES } from './tls/suites.js';
 import { TLS_VERSIONS } from './tls/versions.js';
 
 /** Every check, in the order their record sections appear. */
-export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, TLS_LEGACY, TLS_SUITES, TLS_GROUPS, TLS_FEATURES, RDP_SECURITY, RDP_UDP, AUTH, LOGON] as readonly Check[];
+export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSIONS, TLS_LEGACY, TLS_SUITES, TLS_GROUPS, TLS_FEATURES, RDP_SECURITY, RDP_UDP, AUTH, LOGON, CLIENTS] as readonly Check[];
 
 /**
  * The connections the default checks may open to one host together: Windows logs and throttles hosts that open many
@@ -50,7 +51,7 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
 
 /** The TCP connections the checks enabled in `o` may open to one host. */
 export function connectionBudget(o: ScanOptions, checks: readonly Check[] = CHECKS): number {
-  return checks.filter((c) => enabled(c, o)).reduce((n, c) => n + c.budget.tcp, 0);
+  return checks.filter((c) => enabled(c, o)).reduce((n, c) => n + budgetOf(c, o).tcp, 0);
 }
 
 /**

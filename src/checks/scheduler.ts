@@ -8,7 +8,7 @@ import { RdpConnection } from '../transport/rdp-connection.js';
 import { TransportError } from '../transport/errors.js';
 import type { Budget } from '../transport/clock.js';
 import type { Failure, ProtocolKey } from '../record.js';
-import { enabled, type Check, type CheckContext, type CheckStatus, type ProbeDeps, type Results, type Ride, type ScanOptions, type SessionRide } from './contract.js';
+import { budgetOf, enabled, type Check, type CheckContext, type CheckStatus, type ProbeDeps, type Results, type Ride, type ScanOptions, type SessionRide } from './contract.js';
 
 export interface HostRun {
   results: Map<string, unknown>;
@@ -60,6 +60,7 @@ export async function runChecks(
   const contextFor = (c: Check): { ctx: CheckContext; cut: () => CheckStatus | null } => {
     let used = 0;
     let usedUdp = 0;
+    const allowed = budgetOf(c, options);
     let cut: 'deadline' | 'connection_budget' | null = null;
     const noteCut = (why: 'deadline' | 'connection_budget') => {
       // A deadline outranks a budget: the budget may have run out only because time did.
@@ -72,9 +73,9 @@ export async function runChecks(
       results: view,
       withConnection: (body) =>
         deps.connectionSlot(async () => {
-          if (used >= c.budget.tcp) {
+          if (used >= allowed.tcp) {
             noteCut('connection_budget');
-            throw new TransportError('connection_budget', `${c.name} may open ${c.budget.tcp} connection(s) to the host`);
+            throw new TransportError('connection_budget', `${c.name} may open ${allowed.tcp} connection(s) to the host`);
           }
           if (budget.expired()) {
             noteCut('deadline');
@@ -91,9 +92,9 @@ export async function runChecks(
           }
         }),
       udpExchange: async (request) => {
-        if (usedUdp >= (c.budget.udp ?? 0)) {
+        if (usedUdp >= (allowed.udp ?? 0)) {
           noteCut('connection_budget');
-          throw new TransportError('connection_budget', `${c.name} may make ${c.budget.udp ?? 0} UDP exchange(s)`);
+          throw new TransportError('connection_budget', `${c.name} may make ${allowed.udp ?? 0} UDP exchange(s)`);
         }
         if (!deps.udp) throw new TransportError('error', 'no UDP transport');
         usedUdp++;

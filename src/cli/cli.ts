@@ -9,6 +9,7 @@ import { forTerminal } from '../output/escape.js';
 import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
+import { CLIENT_PROFILE_IDS } from '../clients/index.js';
 import { SEVERITIES } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
@@ -41,7 +42,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'give a command: scan, explain or diff')
+    .demandCommand(1, 'give a command: scan, explain, diff or policy')
     .recommendCommands()
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     // One-line errors, exit code 2: yargs' default dumps the whole help on every typo.
@@ -77,6 +78,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               checks: Object.fromEntries(checkSwitches().map((sw) => [sw.flag, Boolean(o[sw.flag])])),
               caCertificates: caFiles(o['ca-file'] as string[]),
               connectionSpacingMs: o['connection-spacing'] === undefined ? 0 : parseDuration('connection-spacing', o['connection-spacing']),
+              clients: clientIds('clients', o.clients, true),
             },
             caFiles: o['ca-file'] as string[],
             auth: {
@@ -107,6 +109,32 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             color: o.color as boolean | undefined,
             details: o.details as boolean,
             argv,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'policy',
+      'write the policy a reference host satisfies (YAML, every rule commented): --from HOST, or --from scan.ndjson --host ADDR',
+      (y) =>
+        y
+          .option('from', { type: 'string', demandOption: true, describe: 'the reference: a host[:port] to probe (every check, every client simulated), or a saved scan file' })
+          .option('host', { type: 'string', describe: 'with a scan file: the record of this host, address or target (host:port when several ports)' })
+          .option('port', { alias: 'p', type: 'string', default: '3389', describe: 'port when --from names a host without one' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the policy there (default: standard output)' })
+          .option('timeout', { alias: 't', type: 'string', default: String(DEFAULT_SCAN_OPTIONS.timeoutMs / 1000), describe: 'timeout per step' })
+          .option('host-timeout', { type: 'string', default: String(DEFAULT_SCAN_OPTIONS.hostTimeoutMs / 1000), describe: 'deadline for all checks of the host' })
+          .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to the server; "" for none' }),
+      async (o) => {
+        const { runPolicyFrom } = await import('./policy-from.js');
+        code = await runPolicyFrom(
+          {
+            from: String(o.from),
+            host: o.host as string | undefined,
+            ports: ports(o.port),
+            output: o.output === undefined ? undefined : outputList(o.output)[0],
+            probe: { ...DEFAULT_SCAN_OPTIONS, timeoutMs: parseDuration('timeout', o.timeout), hostTimeoutMs: parseDuration('host-timeout', o['host-timeout']), cookie: cookie(o.cookie) },
           },
           io,
         );
@@ -257,6 +285,10 @@ function scanOptions(y: Argv) {
     .option('pin', { type: 'string', array: true, describe: 'trust a certificate by its SHA-1 thumbprint (certificate.sha1_fingerprint) for the authentication test' })
     .option('auth-insecure', { type: 'boolean', describe: 'send credentials even when the certificate is not trusted (said in the record)' })
     .option('logon-timeout', { type: 'string', default: '30', describe: 'with --logon: how long to wait for the logon to complete after the Client Info PDU' })
+    .option('clients', { type: 'string', array: true, describe: `simulate these clients' handshakes (profile ids, comma-separated, or all): ${CLIENT_PROFILE_IDS.join(', ')}` })
+    .option('forbid-weak-signature', { type: 'boolean', describe: 'policy: certificate not signed with SHA-1 or MD5' })
+    .option('min-encryption-level', { type: 'string', describe: 'policy: Standard RDP Security, where accepted, at least at this level (low, client_compatible, high, fips)' })
+    .option('clients-must-connect', { type: 'string', array: true, describe: 'policy: these client profiles must connect (simulated: implies --clients for them)' })
     .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
     .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
@@ -369,6 +401,18 @@ function positiveNumber(name: string, v: unknown): number {
   return n;
 }
 
+/**
+ * Client profile ids from --clients / --clients-must-connect (repeated or comma-separated); `all` where allowed.
+ * An unknown id is a one-line usage error that lists the ids.
+ */
+function clientIds(name: string, v: unknown, allowAll: boolean): string[] {
+  const ids = splitList(v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String));
+  if (v !== undefined && ids.length === 0) throw new CliError(`--${name} needs profile ids${allowAll ? ' or all' : ''}: ${CLIENT_PROFILE_IDS.join(', ')}`);
+  const bad = ids.filter((id) => !(allowAll && id === 'all') && !CLIENT_PROFILE_IDS.includes(id));
+  if (bad.length > 0) throw new CliError(`--${name}: unknown client ${bad.map((b) => `"${b}"`).join(', ')}; the profiles are ${CLIENT_PROFILE_IDS.join(', ')}${allowAll ? ', or all' : ''}`);
+  return [...new Set(ids)];
+}
+
 /** A flag's text as the JSON value a policy file would hold: numbers as numbers, the rest as written. */
 function policyValue(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
@@ -402,6 +446,9 @@ function policyFlags(o: Record<string, unknown>): Record<string, unknown> {
   flag('require-trusted-cert', 'require_trusted_cert', Boolean);
   flag('require-auth', 'require_auth', Boolean);
   flag('require-logon', 'require_logon', Boolean);
+  flag('forbid-weak-signature', 'forbid_weak_signature', Boolean);
+  flag('min-encryption-level', 'min_encryption_level', String);
+  flag('clients-must-connect', 'clients_must_connect', (v) => clientIds('clients-must-connect', v, false));
   if (o['expected-thumbprint'] !== undefined) {
     const map: Record<string, string> = {};
     for (const pair of splitList(o['expected-thumbprint'] as string[])) {

@@ -137,6 +137,7 @@ function measuredOptions(p: ScanOptions, certExpiryDays: number, authStamp: Reco
     cookie: p.cookie ?? '',
     // Every check switch, by its flag (tls-versions, udp, ...).
     ...p.checks,
+    clients: (p.clients ?? []).join(','),
     cert_expiry_days: certExpiryDays,
     // The trust store changes the verdict on a chain: its content (not its file name) is what counts.
     ca_file: p.caCertificates.length === 0 ? '' : createHash('sha256').update(p.caCertificates.join('\n')).digest('hex').slice(0, 12),
@@ -165,6 +166,14 @@ function scanScope(a: ScanArgs, specs: string[]): ScanScope {
   };
 }
 
+/** --clients, plus every profile a policy's clients_must_connect names (top level and hosts: entries), each once. */
+export function clientsToSimulate(given: readonly string[] | undefined, policy: Policy | null): string[] {
+  const out = new Set(given ?? []);
+  for (const id of policy?.rules.clients_must_connect ?? []) out.add(id);
+  for (const h of policy?.hosts ?? []) for (const id of h.rules.clients_must_connect ?? []) out.add(id);
+  return [...out];
+}
+
 async function readSpecs(a: ScanArgs, io: Io): Promise<string[]> {
   const specs = [...a.targets.filter((t) => t !== '-')];
   try {
@@ -177,7 +186,8 @@ async function readSpecs(a: ScanArgs, io: Io): Promise<string[]> {
   return specs;
 }
 
-export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
+export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
+  let a = args;
   // Everything that can be wrong with the input is found before the first packet is sent (exit 2).
   const specs = await readSpecs(a, io);
   const expandOpts = { ports: a.ports, exclude: a.exclude, shard: a.shard, allowHuge: a.allowHuge };
@@ -206,6 +216,10 @@ export async function runScanCommand(a: ScanArgs, io: Io): Promise<number> {
     // A rule flag's problem is named by the flag the user typed, not by the policy key.
     throw new CliError(e.source === FLAGS_SOURCE && e.key ? `--${e.key.replace(/\[\d+\]$/, '').replace(/_/g, '-').replace(/^expected-thumbprints/, 'expected-thumbprint')}: ${e.problem}` : e.message);
   }
+
+  // The clients a policy must let in are simulated whether or not --clients names them: a gate on them needs it.
+  const probe: ScanOptions = { ...a.probe, clients: clientsToSimulate(a.probe.clients, policy) };
+  a = { ...a, probe };
 
   const authPlan = await planAuth(a.auth, { specs, ports: a.ports, targetCount: total, policy, caCertificates: a.probe.caCertificates });
   const info: ScanInfo | null = scanInfo({

@@ -3,6 +3,7 @@
 import type { ClientProfile } from './profile.js';
 import { FREERDP_2 } from './profiles/freerdp-2.js';
 import { FREERDP_3, FREERDP_3_PRE_3_27 } from './profiles/freerdp-3.js';
+import { MSTSC_6 } from './profiles/mstsc-6.js';
 import { MSTSC_WIN10, MSTSC_WIN10_1607 } from './profiles/mstsc-win10.js';
 import { MSTSC_WIN11 } from './profiles/mstsc-win11.js';
 import { MSTSC_WIN7, MSTSC_WIN7_KB3080079 } from './profiles/mstsc-win7.js';
@@ -21,6 +22,7 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
   MSTSC_WIN81,
   MSTSC_WIN7_KB3080079,
   MSTSC_WIN7,
+  MSTSC_6,
   WINDOWS_APP_MACOS,
   RD_IOS,
   RD_ANDROID,
@@ -34,3 +36,6 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
 export function clientProfile(id: string): ClientProfile | undefined {
   return CLIENT_PROFILES.find((p) => p.id === id);
 }
+
+/** Every profile id, in report order. */
+export const CLIENT_PROFILE_IDS: readonly string[] = CLIENT_PROFILES.map((p) => p.id);

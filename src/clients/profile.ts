@@ -101,6 +101,12 @@ export interface ClientProfile {
     extensions: Fact<number[] | null>;
     /** A recorded ClientHello (TLS record, hex) when there is one: the bytes to replay. */
     client_hello_hex?: Fact<string>;
+    /**
+     * The versions the client goes on with once the server picks them, when that is fewer than it offers (its TLS
+     * library's own limits: OpenSSL 3 at security level 1 offers TLS 1.0 and then aborts the handshake). Absent:
+     * every offered version.
+     */
+    completes_versions?: Fact<TlsVersion[]>;
   };
   credssp: {
     /** TSRequest.version the client sends first ([MS-CSSP] 2.2.1); null when unknown. */
@@ -145,8 +151,12 @@ export const FACT_PATHS = [
 ] as const;
 export type FactPath = (typeof FACT_PATHS)[number];
 
+/** Facts a profile has only where they apply. */
+export const OPTIONAL_FACT_PATHS = ['tls.client_hello_hex', 'tls.completes_versions'] as const;
+export type OptionalFactPath = (typeof OPTIONAL_FACT_PATHS)[number];
+
 /** The Fact at `path` in `profile` (optional facts such as tls.client_hello_hex: undefined when absent). */
-export function factAt(profile: ClientProfile, path: FactPath | 'tls.client_hello_hex'): Fact<unknown> | undefined {
+export function factAt(profile: ClientProfile, path: FactPath | OptionalFactPath): Fact<unknown> | undefined {
   let node: unknown = profile;
   for (const key of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[key];
   return node as Fact<unknown> | undefined;

@@ -27,6 +27,9 @@ export const POLICY_FINDING_IDS = [
   'policy_require_trusted_cert',
   'policy_require_auth',
   'policy_require_logon',
+  'policy_clients_must_connect',
+  'policy_forbid_weak_signature',
+  'policy_min_encryption_level',
 ] as const;
 
 export type PolicyFindingId = (typeof POLICY_FINDING_IDS)[number];
@@ -317,6 +320,51 @@ export const POLICY_ENTRIES: { [K in PolicyFindingId]: Omit<CatalogEntry, 'id'> 
     checks: ['rdprobe explain logon_ended_by_server', 'rdprobe explain logon_incomplete'],
     remediation: ['Fix what the host finding of the same record names, then scan again with --logon.'],
     references: ['rdprobe docs/auth.md (the logon test)', POLICY_REFERENCE],
+  },
+  policy_clients_must_connect: {
+    severity: 'high',
+    title: 'Policy: a client population that must connect is locked out',
+    summary:
+      'The policy names client profiles that must be able to connect (clients_must_connect), and the simulated handshake of one of them fails (record clients[<profile>]): after a GPO or SCHANNEL change, exactly the signal that a population of users lost access. A verdict that rests on an inferred fact, or that could not be made, fails the gate as policy_unverified instead: it never passes.',
+    trigger: 'rule clients_must_connect lists a profile and clients[<profile>].connects = false',
+    scope: 'policy',
+    causes: [
+      c('change', 'likely', 'A change on the server (TLS versions or cipher suites in SCHANNEL, NLA or security layer, encryption level, CredSSP patches) removed what this client needs; the evidence names the step and the fix.'),
+      c('new_requirement', 'possible', 'The server was hardened on purpose and this client population was meant to be upgraded first.'),
+    ],
+    event_ids: ['Schannel 36871', 'Schannel 36874', 'Schannel 36888'],
+    checks: [QUERY_SCHANNEL, 'Get-TlsCipherSuite | Format-Table Name', GPRESULT],
+    remediation: [
+      'Apply the fix the evidence gives for the side you choose (server setting, or client update), then scan again with --clients <profile>.',
+      'If the population is meant to be dropped, remove it from clients_must_connect (for these hosts only: a hosts: entry).',
+    ],
+    references: ['rdprobe docs/clients.md (profiles and verdicts)', POLICY_REFERENCE],
+  },
+  policy_forbid_weak_signature: {
+    severity: 'high',
+    title: 'Policy: the RDP certificate is signed with SHA-1 or MD5',
+    summary: 'The policy forbids weak certificate signatures, and the certificate the server presents is signed with SHA-1 or MD5 (clients and CAs have dropped both).',
+    trigger: 'rule forbid_weak_signature: true and certificate.signature_algorithm names SHA-1 or MD5',
+    scope: 'policy',
+    causes: [c('old_ca', 'likely', 'The issuing CA or template still signs with SHA-1, or the certificate (or the self-signed one Windows made long ago) is old.')],
+    event_ids: [],
+    checks: CERT_CHECKS,
+    remediation: ['Reissue the certificate signed with SHA-256 or better (move the CA to SHA-256 first if needed) and bind it to RDP-Tcp; for a self-signed one, delete it and restart SessionEnv so Windows makes a new one.'],
+    references: ['RFC 9155 (SHA-1 deprecated in TLS 1.2 signatures)', POLICY_REFERENCE],
+  },
+  policy_min_encryption_level: {
+    severity: 'high',
+    title: 'Policy: Standard RDP Security runs below the required encryption level',
+    summary: 'The policy sets a minimum encryption level for Standard RDP Security, and the server, which accepts PROTOCOL_RDP, runs at a lower one.',
+    trigger: 'rule min_encryption_level and rdp_security.encryption_level below it (none < low < client_compatible < high < fips), where PROTOCOL_RDP is accepted',
+    scope: 'policy',
+    causes: [c('min_encryption_level', 'confirmed', 'MinEncryptionLevel on RDP-Tcp (or the GPO "Set client connection encryption level") is set below the policy.')],
+    event_ids: [],
+    checks: [`reg query "${RDP_TCP}" /v MinEncryptionLevel`, GPRESULT],
+    remediation: [
+      `Require TLS instead where you can (the Standard RDP Security rule); otherwise raise the level: GPO "Set client connection encryption level" = High, or reg add "${RDP_TCP}" /v MinEncryptionLevel /t REG_DWORD /d 3 /f.`,
+    ],
+    references: ['[MS-RDPBCGR] 5.3.1 Encryption levels', POLICY_REFERENCE],
   },
   policy_unverified: {
     severity: 'medium',

@@ -13,7 +13,7 @@ import {
   COMPUTER_NAME, CREDSSP_POLICY, FIREWALL_RULES, FIX_CERT_BINDING, LIST_MY_CERTS, LIST_RDP_CERTS, NETSTAT_PORT, OS_VERSION,
   QUERY_CERT_HASH, QUERY_DENY, QUERY_LISTENER_SETTINGS, QUERY_MIN_ENCRYPTION, QUERY_ORACLE, QUERY_POLICY, QUERY_PORT,
   QUERY_SCHANNEL, QUERY_SECURITY_LAYER, QUERY_USER_AUTH, QWINSTA, RDP_TCP, REGENERATE_SELF_SIGNED, RESET_MACHINE_KEYS,
-  SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, TEST_PORT, TS_KEY, TS_POLICY, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, W32TM_STATUS, c, r,
+  SCHANNEL_PROTOCOLS, SERVICES, SHOW_MACHINE_KEYS_ACL, QUERY_CIPHER_SUITES, TEST_PORT, TS_KEY, TS_POLICY, UDP_LISTENER, UDP_POLICY_QUERY, UDP_POLICY_SET, W32TM_STATUS, c, r,
 } from './commands.js';
 import { AUTH_ENTRIES, AUTH_FINDING_IDS } from './catalog-auth.js';
 import { POLICY_ENTRIES, POLICY_FINDING_IDS } from './catalog-policy.js';
@@ -50,6 +50,7 @@ const HOST_FINDING_IDS = [
   'cert_duplicate',
   'netbios_duplicate',
   'rdp_udp_enabled',
+  'client_locked_out',
 ] as const;
 
 /** Every finding id: the host and fleet findings of the diagnosis, the TLS surface's, the authentication test's, then the policy findings. */
@@ -787,6 +788,38 @@ const ENTRIES: { [K in (typeof HOST_FINDING_IDS)[number]]: EntryBody } = {
       'Where it is wanted, make sure UDP 3389 is not reachable from the internet (it was abused for DDoS reflection).',
     ],
     references: ['[MS-RDPEUDP] 3.1.5.1 connection handshake', 'Microsoft Learn: "Select RDP transport protocols" (Remote Desktop Session Host policy)'],
+  },
+
+  client_locked_out: {
+    severity: 'high',
+    title: 'A client population cannot connect',
+    summary:
+      'With --clients, rdprobe replays each client\'s own handshake (its RDP_NEG_REQ and its ClientHello, or its Standard RDP Security offer) against the server, and judges what one connection cannot show (CredSSP patch level, certificate handling) from the record. This client is locked out: the evidence names the step, the exact cause, and the fix on either side. The severity is the profile\'s (how bad losing that population is; docs/clients.md), not this entry\'s. A verdict resting on an inferred fact says so (certainty likely).',
+    trigger: 'clients[<profile>].connects = false (one finding per profile; severity from the profile)',
+    scope: 'host',
+    causes: [
+      c('tls_version', 'likely', 'The server refuses every TLS version the client offers (TLS 1.0/1.1 disabled in SCHANNEL for a client that offers nothing newer, such as Windows 7 without KB3080079), or picks one the client will not complete.'),
+      c('cipher_suites', 'likely', 'No cipher suite in common: a cipher-suite order policy or SCHANNEL change removed every suite the client offers (Schannel 36874).'),
+      c('nla_required', 'likely', 'The server requires NLA (CredSSP) and the client does not ask for it.'),
+      c('standard_security', 'likely', 'The server allows only Standard RDP Security, or only TLS, and the client cannot use that.'),
+      c('credssp_patch', 'likely', 'The server lacks the CVE-2018-0886 CredSSP fix and the client, patched and at the default "Mitigated", refuses it.'),
+      c('encryption_level', 'possible', 'Standard RDP Security: the server\'s encryption level or FIPS setting requires a method the client does not offer (TermDD 50).'),
+      c('certificate', 'possible', 'The client refuses the server\'s certificate (untrusted, expired or for another name) by default.'),
+      c('server_refused', 'possible', 'The server (or a device in the path) refuses the request for its own reasons or answers with something the client cannot accept: no usable certificate, a broken TLS answer, a protocol the client did not ask for.'),
+    ],
+    event_ids: ['Schannel 36871', 'Schannel 36874', 'Schannel 36888', 'TermDD 50'],
+    checks: [QUERY_SCHANNEL, QUERY_CIPHER_SUITES, QUERY_LISTENER_SETTINGS, QUERY_ORACLE, OS_VERSION],
+    remediation: [
+      'Read the evidence: it says at which step (negotiation, tls, credssp, mcs) this client fails and why, with the fix on the server and on the client; the record\'s clients[<profile>].fix holds the same.',
+      'Decide which side changes: often the right fix is the client (KB3080079 on Windows 7, a current FreeRDP), not re-enabling an old protocol on the server.',
+      'After a fix, scan again with --clients <profile> (or gate it in CI: policy clients_must_connect).',
+    ],
+    references: [
+      'rdprobe docs/clients.md (profiles, their sources, the simulation and its verdicts)',
+      '[MS-RDPBCGR] 1.3.1.1 Connection Initiation, 5.4.5 TLS and CredSSP; RFC 5246 7.4.1, RFC 8446 4.1',
+      'KB3080079 (TLS 1.1/1.2 for Remote Desktop on Windows 7 / 2008 R2); KB4093492 (CredSSP updates for CVE-2018-0886)',
+      'Microsoft Learn: Protocols in TLS/SSL (Schannel SSP); TLS Cipher Suites in Windows',
+    ],
   },
 
   netbios_duplicate: {

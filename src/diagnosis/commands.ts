@@ -23,6 +23,7 @@ export const QUERY_PORT = rdpTcp('PortNumber');
 export const QUERY_POLICY = `reg query "${TS_POLICY}"`;
 export const QUERY_DENY = `reg query "${TS_KEY}" /v fDenyTSConnections`;
 export const QUERY_SCHANNEL = `reg query "${SCHANNEL_PROTOCOLS}" /s`;
+export const QUERY_CIPHER_SUITES = 'Get-TlsCipherSuite | Format-Table Name';
 export const QUERY_LISTENER_SETTINGS =
   `Get-CimInstance -Namespace root\\cimv2\\TerminalServices -ClassName Win32_TSGeneralSetting -Filter "TerminalName='RDP-Tcp'"` +
   ' | Format-List SecurityLayer, UserAuthenticationRequired, MinEncryptionLevel, SSLCertificateSHA1Hash';

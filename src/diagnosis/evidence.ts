@@ -1,5 +1,4 @@
 /** Small helpers shared by the rules: evidence strings in the record's own terms, cause ranking, host names. */
-import { isIP } from 'node:net';
 import type { Certainty, FindingCause, ProbeRecord } from '../record.js';
 import type { CatalogEntry } from './types.js';
 
@@ -35,39 +34,7 @@ export function rankCauses(
   return [...head, ...tail];
 }
 
-/** A bare IPv4/IPv6 literal (optionally in brackets): it names no host. */
-export function isIpLiteral(host: string): boolean {
-  return isIP(host.replace(/^\[|\]$/g, '')) !== 0;
-}
-
-/** Lower case, without a trailing dot. */
-export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** The first DNS label, lower case: "SRV01.corp.example" -> "srv01". */
-export function firstLabel(name: string): string {
-  return normalizeName(name).split('.')[0] ?? '';
-}
-
-/**
- * Does a certificate name (CN or SAN, possibly a wildcard) cover `host`? A wildcard stands for exactly one
- * whole left-most label (RFC 6125 6.4.3): "*.corp.example" covers "a.corp.example", not "corp.example" nor
- * "a.b.corp.example".
- */
-export function certNameMatches(certName: string, host: string): boolean {
-  const pattern = normalizeName(certName);
-  const name = normalizeName(host);
-  if (pattern === '' || name === '') return false;
-  if (!pattern.startsWith('*.')) return pattern === name;
-  const dot = name.indexOf('.');
-  return dot > 0 && name.slice(dot + 1) === pattern.slice(2);
-}
-
-/** A SAN as the record may spell it ("DNS:host", "IP Address:10.0.0.1", or bare), without its type prefix. */
-export function sanValue(san: string): string {
-  return san.replace(/^(dns|ip|ip address)\s*:\s*/i, '');
-}
+export { certNameMatches, firstLabel, isIpLiteral, normalizeName, sanValue } from '../analysis/certificate-names.js';
 
 /** Major.minor of the Windows version in the NTLM CHALLENGE, when CredSSP got that far. */
 export function osMajorMinor(record: ProbeRecord): [number, number] | null {

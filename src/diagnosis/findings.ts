@@ -25,7 +25,7 @@ function forRecord(command: string, record: Pick<ProbeRecord, 'host' | 'port'>):
 export function toFinding(hit: RuleHit): Finding {
   const entry = entryOf(hit.id);
   const ranked = hit.causes ?? defaultCauses(entry);
-  return { id: entry.id, severity: entry.severity, title: entry.title, evidence: hit.evidence, causes: Object.fromEntries(ranked.map((c) => [c.id, c.certainty])) };
+  return { id: entry.id, severity: hit.severity ?? entry.severity, title: entry.title, evidence: hit.evidence, causes: Object.fromEntries(ranked.map((c) => [c.id, c.certainty])) };
 }
 
 /** --explain-inline: the finding with the catalog's text (cause text, events, checks for this host, remediation). */

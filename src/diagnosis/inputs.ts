@@ -97,6 +97,10 @@ export const FINDING_INPUTS: Readonly<Record<FindingId, readonly Input[]>> = {
   logon_incomplete: [(r) => r.auth?.logon?.tested === true],
   policy_require_auth: [authVerdict],
   policy_require_logon: [logonVerdict],
+  client_locked_out: ['clients'],
+  policy_clients_must_connect: ['clients'],
+  policy_forbid_weak_signature: [certificate],
+  policy_min_encryption_level: [rdpSecurity],
 };
 
 function at(record: unknown, path: string[]): unknown {

@@ -55,6 +55,8 @@ export interface RuleHit {
   evidence: string[];
   /** Causes re-ranked (and certainty adjusted) for this record; the catalog order when absent. */
   causes?: FindingCause[];
+  /** A severity of this hit's own where the catalog says it varies (client_locked_out: the profile's). */
+  severity?: Severity;
 }
 
 export type HostRule = (record: ProbeRecord, opts: ResolvedOptions) => RuleHit[];

@@ -5,6 +5,7 @@
 import {
   authOutcome,
   logonOutcome,
+  ENCRYPTION_LEVELS,
   PROTOCOL_KEYS,
   severityRank,
   type Severity,
@@ -79,6 +80,8 @@ export interface DiffOptions {
 export const NOT_MEASURED_AFTER = 'not measured in AFTER';
 export const NOT_MEASURED_BEFORE = 'not measured in BEFORE';
 export const NOT_COMPARABLE = 'not comparable';
+
+const CLIENT_LOCKED_OUT = 'client_locked_out';
 
 const KIND_ORDER: Record<ChangeKind, number> = { regression: 0, improvement: 1, neutral: 2 };
 
@@ -203,7 +206,7 @@ const PROTOCOL_GOOD: Record<ProtocolKey, boolean | null> = {
 const TLS_GOOD: Record<TlsVersionKey, boolean> = { 'ssl2.0': false, 'ssl3.0': false, 'tls1.0': false, 'tls1.1': false, 'tls1.2': true, 'tls1.3': true };
 
 const STAGE_ORDER: readonly Stage[] = ['dns', 'tcp', 'x224', 'negotiation', 'tls', 'credssp', 'mcs'];
-const LEVEL_ORDER = ['none', 'low', 'client_compatible', 'high', 'fips'];
+const LEVEL_ORDER: readonly string[] = ENCRYPTION_LEVELS;
 const ALL_METHODS: readonly EncryptionMethod[] = ['40bit', '56bit', '128bit', 'fips'];
 
 function tlsLabel(k: TlsVersionKey): string {
@@ -391,10 +394,25 @@ function compareRecords(b: ProbeRecord, a: ProbeRecord, key: string, opts: Requi
     );
   }
 
+  // Simulated clients (--clients): a client that lost access is a regression, one that got it back an improvement.
+  const bcl = b.clients ?? null;
+  const acl = a.clients ?? null;
+  if (bcl && acl) {
+    for (const id of [...new Set([...Object.keys(bcl), ...Object.keys(acl)])]) {
+      const av = acl[id];
+      const why = av?.fails_at ? ` (${av.fails_at.stage}: ${av.fails_at.detail})` : '';
+      c.flag(`clients["${id}"].connects`, bcl[id]?.connects, av?.connects, true, `client ${id} connects again`, `client ${id} locked out${why}`);
+    }
+  } else if (bcl || acl) {
+    const connecting = (cl: typeof bcl): string[] | null => (cl ? Object.keys(cl).filter((id) => cl[id]!.connects === true) : null);
+    c.section('clients', connecting(bcl), connecting(acl));
+  }
+
   // findings. One present on one side only is a change only when the other side measured what its rule reads: a
-  // scan with --no-tls-versions does not "resolve" tls12_missing, it did not look.
-  const bf = findingKeys(b.findings);
-  const af = findingKeys(a.findings);
+  // scan with --no-tls-versions does not "resolve" tls12_missing, it did not look. client_locked_out is one finding
+  // per client: the clients comparison above already says which one changed.
+  const bf = findingKeys(b.findings?.filter((f) => f.id !== CLIENT_LOCKED_OUT));
+  const af = findingKeys(a.findings?.filter((f) => f.id !== CLIENT_LOCKED_OUT));
   for (const [id, f] of af) {
     const old = bf.get(id);
     if (!old) {

@@ -60,6 +60,9 @@ export const CSV_COLUMNS: readonly Column[] = [
   ['logon_result', (r) => r.auth?.logon?.result],
   ['logon_reached', (r) => r.auth?.logon?.reached],
   ['logon_error_info', (r) => r.auth?.logon?.error_info?.name],
+  // --clients: the profiles that connect / are locked out (';'-separated ids); empty when none was simulated.
+  ['clients_connect', (r) => clientIds(r, true)],
+  ['clients_locked_out', (r) => clientIds(r, false)],
   ['findings', (r) => r.findings.map((f) => f.id).join(' ')],
   ['max_severity', (r) => maxSeverity(r.findings)],
 ];
@@ -86,6 +89,11 @@ function suiteRows(r: ProbeRecord): string {
     });
   }
   return out;
+}
+
+function clientIds(r: ProbeRecord, connects: boolean): string | null {
+  const clients = r.clients ?? null;
+  return clients === null ? null : Object.entries(clients).filter(([, v]) => v.connects === connects).map(([id]) => id).join(';');
 }
 
 export function csvHeader(): string {

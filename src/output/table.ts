@@ -24,6 +24,7 @@ import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
 import { DuplicateGroups, type DuplicateGroup } from './duplicates.js';
 import { hostFacts, tlsRangeText } from './host-facts.js';
+import { clientLines } from './clients-table.js';
 import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
@@ -224,6 +225,7 @@ function factLines(r: ProbeRecord): Span[][] {
       lines.push(labelled('logon', t(`${l.result}, reached ${l.reached ?? 'nothing'}${reason ? ` (${reason})` : ''}`)));
     }
   }
+  lines.push(...clientLines(r, TABLE_WIDTH, (s) => SEVERITY_STYLE[s]));
   return lines;
 }
 

@@ -3,7 +3,8 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { toFinding } from '../diagnosis/findings.js';
-import { authOutcome, logonOutcome, type Finding, type FindingCause, type ProbeRecord, type TlsVersionKey } from '../record.js';
+import { authOutcome, ENCRYPTION_LEVELS, logonOutcome, type Finding, type FindingCause, type ProbeRecord, type TlsVersionKey } from '../record.js';
+import { isWeakSignature } from '../diagnosis/rules/certificate.js';
 import { rsaEquivalentBits } from './keys.js';
 import { hostKeyText, normaliseHostName } from './parse.js';
 import {
@@ -188,6 +189,8 @@ interface Unverified {
   field: string;
   /** What the record shows instead of a null field, when that says more (the auth test's own reason). */
   seen?: string;
+  /** Why, when it is not the record's general "not measured" (a client verdict that is only likely). */
+  why?: string;
 }
 
 const ruleName = (name: ResolvedRuleName): string => (name === 'expected_thumbprint' ? 'expected_thumbprints' : name);
@@ -272,6 +275,27 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     }
   }
 
+  if (rules.forbid_weak_signature === true) {
+    if (cert) {
+      if (isWeakSignature(cert.signature_algorithm)) {
+        hit('policy_forbid_weak_signature', [`certificate.signature_algorithm = ${fmt(cert.signature_algorithm)}`, `certificate.issuer = ${fmt(cert.issuer)}`, rule('forbid_weak_signature')]);
+      }
+    } else if (!tlsNotOffered(record)) unverified.push({ rule: 'forbid_weak_signature', field: 'certificate' });
+  }
+
+  if (rules.min_encryption_level !== undefined) {
+    const rdp = record.protocols?.rdp ?? null;
+    const level = record.rdp_security?.encryption_level ?? null;
+    const accepted = rdp !== null && (rdp.supported === true || rdp.response === 'no_negotiation');
+    if (accepted) {
+      const at = (ENCRYPTION_LEVELS as readonly string[]).indexOf(level ?? '');
+      if (at < 0) unverified.push({ rule: 'min_encryption_level', field: 'rdp_security.encryption_level' });
+      else if (at < ENCRYPTION_LEVELS.indexOf(rules.min_encryption_level)) {
+        hit('policy_min_encryption_level', [`rdp_security.encryption_level = ${fmt(level)}`, `rdp_security.encryption_methods = ${fmt(record.rdp_security?.encryption_methods)}`, rule('min_encryption_level')]);
+      }
+    } else if (rdp === null || rdp.supported === null) unverified.push({ rule: 'min_encryption_level', field: 'protocols.rdp.supported' });
+  }
+
   if (rules.expected_thumbprint !== undefined) {
     if (cert) {
       const got = cert.sha1_fingerprint.replace(/[^0-9a-f]/gi, '').toUpperCase();
@@ -351,9 +375,37 @@ export function evaluatePolicy(record: ProbeRecord, policy: Policy): Finding[] {
     }
   }
 
+  if (rules.clients_must_connect !== undefined) {
+    const clients = record.clients ?? null;
+    const lockedOut: string[] = [];
+    for (const id of rules.clients_must_connect) {
+      const at = `clients[${JSON.stringify(id)}]`;
+      const v = clients?.[id];
+      if (v === undefined) {
+        // Not simulated because the probe stopped short (or the check was cut) is "not measured"; because nobody
+        // asked, the scan's own doing.
+        const stoppedShort = record.status !== 'ok' || record.not_measured?.['clients'] !== undefined;
+        if (clients === null && stoppedShort) unverified.push({ rule: 'clients_must_connect', field: at });
+        else unverified.push({ rule: 'clients_must_connect', field: at, why: clients === null ? 'not simulated: the scan ran without --clients' : `not simulated: ${id} was not among --clients` });
+      }
+      else if (v.connects === false) {
+        lockedOut.push(`${at}.connects = false`, `${at}.fails_at = ${fmt(`${v.fails_at?.stage}/${v.fails_at?.reason}: ${v.fails_at?.detail}`)}`);
+        if (v.certainty === 'likely') lockedOut.push(`${at}.certainty = "likely" (inferred: ${v.inferred.join(', ')})`);
+      } else if (v.connects === null) unverified.push({ rule: 'clients_must_connect', field: `${at}.connects`, why: `cannot tell: ${v.warnings.join('; ') || 'no verdict'}` });
+      else if (v.certainty !== 'measured') {
+        // A gate never passes on a guess: a "likely" verdict is not a measurement.
+        unverified.push({ rule: 'clients_must_connect', field: `${at}.connects = true`, why: `only likely: it rests on inferred or unknown profile facts (${v.inferred.join(', ') || v.warnings.join('; ')})` });
+      }
+    }
+    if (lockedOut.length > 0) hit('policy_clients_must_connect', [...lockedOut, rule('clients_must_connect')]);
+  }
+
   if (unverified.length > 0) {
     const why = whyUnmeasured(record);
-    hit('policy_unverified', unverified.map((u) => (u.seen ? `${ruleName(u.rule)}: ${u.seen}` : `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`)));
+    hit(
+      'policy_unverified',
+      unverified.map((u) => (u.seen ? `${ruleName(u.rule)}: ${u.seen}` : u.why ? `${ruleName(u.rule)}: ${u.field} (${u.why})` : `${ruleName(u.rule)}: ${u.field} = null (not measured: ${why})`)),
+    );
   }
   return out;
 }

@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
 import { readErrorText } from '../read-error.js';
 import { hostPortKey } from '../targets/key.js';
+import { CLIENT_PROFILE_IDS, clientProfile } from '../clients/index.js';
 import {
   POLICY_FORBIDDABLE_VERSIONS,
+  POLICY_ENCRYPTION_LEVELS,
   POLICY_TLS_VERSIONS,
   PolicyError,
   type PolicyForbiddableVersion,
@@ -147,18 +149,20 @@ function normaliseForbiddable(v: Json): PolicyForbiddableVersion | null {
 
 const FORBIDDABLE_CHOICES = POLICY_FORBIDDABLE_VERSIONS.map((v) => `"${v}"`).join(', ');
 
-function checkTlsList(source: string, key: string, v: Json): PolicyForbiddableVersion[] {
+/** A list (or one item) of values `parse` accepts, each once, in order; `expected` names them in the error. */
+function checkList<T>(source: string, key: string, v: Json, parse: (item: Json) => T | null, expected: string): T[] {
   const items = Array.isArray(v) ? v : [v];
-  const out: PolicyForbiddableVersion[] = [];
+  const out: T[] = [];
   items.forEach((item, i) => {
-    const t = normaliseForbiddable(item);
-    if (t === null) {
-      const where = Array.isArray(v) ? `${key}[${i}]` : key;
-      throw new PolicyError(source, where, `expected a list of versions (${FORBIDDABLE_CHOICES}), got ${describe(item)}`);
-    }
+    const t = parse(item);
+    if (t === null) throw new PolicyError(source, Array.isArray(v) ? `${key}[${i}]` : key, `expected ${expected}, got ${describe(item)}`);
     if (!out.includes(t)) out.push(t);
   });
   return out;
+}
+
+function checkTlsList(source: string, key: string, v: Json): PolicyForbiddableVersion[] {
+  return checkList(source, key, v, normaliseForbiddable, `a list of versions (${FORBIDDABLE_CHOICES})`);
 }
 
 /** Lower-case, no trailing dot, IPv6 without brackets. */
@@ -250,6 +254,14 @@ function checkThumbprints(source: string, key: string, v: Json): Record<string, 
   return out;
 }
 
+/** A list of client profile ids (src/clients); `all` is not allowed: a gate names the populations it protects. */
+function checkClients(source: string, key: string, v: Json): string[] {
+  const expected = `client profile ids (${CLIENT_PROFILE_IDS.join(', ')})`;
+  const out = checkList(source, key, v, (item) => (typeof item === 'string' && clientProfile(item) !== undefined ? item : null), expected);
+  if (out.length === 0) throw new PolicyError(source, key, `expected at least one of the ${expected}`);
+  return out;
+}
+
 /** Validate one rule value; returns the normalised value. */
 function checkRule<K extends RuleName>(source: string, path: string, name: K, v: Json): PolicyRules[K] {
   let out: unknown;
@@ -261,6 +273,7 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
     case 'forbid_udp':
     case 'require_auth':
     case 'require_logon':
+    case 'forbid_weak_signature':
       out = checkBool(source, path, v);
       break;
     case 'min_tls':
@@ -292,6 +305,15 @@ function checkRule<K extends RuleName>(source: string, path: string, name: K, v:
       break;
     case 'expected_thumbprints':
       out = checkThumbprints(source, path, v);
+      break;
+    case 'clients_must_connect':
+      out = checkClients(source, path, v);
+      break;
+    case 'min_encryption_level':
+      if (typeof v !== 'string' || !(POLICY_ENCRYPTION_LEVELS as readonly string[]).includes(v)) {
+        throw new PolicyError(source, path, `expected one of ${POLICY_ENCRYPTION_LEVELS.map((l) => `"${l}"`).join(', ')}, got ${describe(v)}`);
+      }
+      out = v;
       break;
   }
   return out as PolicyRules[K];

@@ -49,7 +49,17 @@ export interface PolicyRules {
   require_auth: boolean;
   /** The logon test must reach the logon notification (record: auth.logon.result; needs --logon). */
   require_logon: boolean;
+  /** These client profiles must connect (record: clients[<id>].connects, a measured verdict). */
+  clients_must_connect: string[];
+  /** The TLS certificate must not be signed with SHA-1 or MD5 (record: certificate.signature_algorithm). */
+  forbid_weak_signature: boolean;
+  /** Standard RDP Security, where accepted, at this encryption level or above (record: rdp_security.encryption_level). */
+  min_encryption_level: PolicyEncryptionLevel;
 }
+
+/** The levels a policy may require, weakest first (ENCRYPTION_LEVELS without none). */
+export const POLICY_ENCRYPTION_LEVELS = ['low', 'client_compatible', 'high', 'fips'] as const;
+export type PolicyEncryptionLevel = (typeof POLICY_ENCRYPTION_LEVELS)[number];
 
 export type RuleName = keyof PolicyRules;
 
@@ -73,6 +83,9 @@ export const RULE_NAMES: readonly RuleName[] = [
   'require_trusted_cert',
   'require_auth',
   'require_logon',
+  'clients_must_connect',
+  'forbid_weak_signature',
+  'min_encryption_level',
 ];
 
 /** Rules inside a `hosts:` entry: `null` turns a rule off for the matching hosts. `expected_thumbprints` is top-level only. */

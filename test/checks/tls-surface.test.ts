@@ -6,7 +6,7 @@
  *  - SCRIPTED legacy servers for what Debian's OpenSSL 3 (and so the lab) can no longer serve: SSL 2.0, SSL 3.0, RC4,
  *    3DES, 1024-bit DHE, compression, missing secure renegotiation, a fallback-SCSV-aware server, and a server that
  *    answers with a suite it was not offered. They emit valid first flights; no handshake completes with them.
- * Peers listen on 127.0.61.x (ephemeral ports); every probe is bounded by its host deadline.
+ * Peers listen on 127.0.63.x (ephemeral ports); every probe is bounded by its host deadline.
  */
 import pLimit from 'p-limit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 async function probe(responder: Responder, opts: ScanOptions): Promise<{ r: MeasuredRecord; peer: TlsPeer }> {
-  const host = `127.0.61.${octet++}`;
+  const host = `127.0.63.${octet++}`;
   const peer = await startTlsPeer(responder, host);
   peers.push(peer);
   const limit = pLimit(4);

@@ -55,6 +55,9 @@ const CASES: Case[] = [
   { flag: 'require-trusted-cert', key: 'require_trusted_cert', good: [[[], true]], bad: [] },
   { flag: 'require-auth', key: 'require_auth', good: [[[], true]], bad: [] },
   { flag: 'require-logon', key: 'require_logon', good: [[[], true]], bad: [] },
+  { flag: 'forbid-weak-signature', key: 'forbid_weak_signature', good: [[[], true]], bad: [] },
+  { flag: 'min-encryption-level', key: 'min_encryption_level', good: [[['high'], 'high'], [['client_compatible'], 'client_compatible']], bad: [[['max'], 'max']] },
+  { flag: 'clients-must-connect', key: 'clients_must_connect', good: [[['mstsc-win10,freerdp-2'], ['mstsc-win10', 'freerdp-2']]], bad: [[['mstsc-win99'], ['mstsc-win99']]] },
 ];
 
 /** `--flag` followed by its arguments (`=false` glues to the flag). */

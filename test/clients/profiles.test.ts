@@ -7,6 +7,7 @@ import { flagNames } from '../../protocol/writer.js';
 import { CLIENT_PROFILES, clientProfile } from '../../src/clients/index.js';
 import {
   FACT_PATHS,
+  OPTIONAL_FACT_PATHS,
   SEVERITIES,
   SOURCE_KINDS,
   factAt,
@@ -38,7 +39,7 @@ function capturedHex(ref: CaptureRef): string {
   return msg.client;
 }
 
-const ALL_PATHS: (FactPath | 'tls.client_hello_hex')[] = [...FACT_PATHS, 'tls.client_hello_hex'];
+const ALL_PATHS: (FactPath | (typeof OPTIONAL_FACT_PATHS)[number])[] = [...FACT_PATHS, ...OPTIONAL_FACT_PATHS];
 const facts = (p: ClientProfile) =>
   ALL_PATHS.map((path) => [path, factAt(p, path)] as const).filter((e): e is readonly [typeof e[0], Fact<unknown>] => e[1] !== undefined);
 

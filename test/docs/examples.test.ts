@@ -30,6 +30,9 @@ const SUBSTITUTES: [RegExp, string][] = [
   [/10\.20\.5\.0\/24/g, '127.0.10.8/30'],
   [/\b10\.0\.0\.5\b/g, '127.0.10.2'],
   [/\brdp01\.corp\.example\b/g, '127.0.10.1'],
+  [/\bgood-server\.corp\.example\b/g, '127.0.20.1'],
+  [/\b10\.1\.0\.0\/24/g, '127.0.20.0/24'],
+  [/\brdp01\b/g, '127.0.10.1'],
   [/\bsrv01\.corp\.example\b/g, '127.0.10.2'],
   [/\bHOST\b/g, '127.0.10.7'],
 ];
@@ -147,6 +150,8 @@ describe.skipIf(!LAB)('docs examples: each runs against the lab with the documen
     dirs.set(doc, d);
     for (const f of ['servers.txt', 'hosts.txt']) writeFileSync(join(d, f), `# lab targets (test/docs/examples.test.ts)\n${LAB_TARGETS.join('\n')}\n`);
     copyFileSync(join(ROOT, 'examples/policy.yml'), join(d, 'policy.yml'));
+    // An enterprise CA's certificate as docs/auth.md names it (any real PEM certificate will do for the examples).
+    copyFileSync(join(ROOT, 'test/fixtures/certs/rsa2048-ca-signed-expired.pem'), join(d, 'corp-ca.pem'));
     for (const f of ['before.ndjson', 'after.ndjson']) execFileSync(join(bin, 'rdprobe'), ['scan', '-i', 'servers.txt', '-o', f, '--timeout', '2'], { cwd: d, env, stdio: 'ignore' });
     return d;
   }

@@ -32,8 +32,8 @@ import { cipherSuiteInfo } from '../../protocol/tls/suites.js';
 // ------------------------------------------------------------------------------------------ whole records
 
 /** The measurement fields of a record in which nothing was measured. */
-export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security' | 'rdp_udp' | 'auth'> {
-  return { protocols: null, nla_required: null, tls: null, certificate: null, credssp: null, rdp_security: null, rdp_udp: null, auth: null };
+export function unmeasured(): Pick<ProbeRecord, 'protocols' | 'nla_required' | 'tls' | 'certificate' | 'credssp' | 'rdp_security' | 'rdp_udp' | 'auth' | 'clients'> {
+  return { protocols: null, nla_required: null, tls: null, certificate: null, credssp: null, rdp_security: null, rdp_udp: null, auth: null, clients: null };
 }
 
 /** A complete, valid record of srv01.corp.example in which nothing was measured; `over` replaces whole fields. */

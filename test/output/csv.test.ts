@@ -24,7 +24,7 @@ describe('csv', () => {
       'cert_key_bits', 'cert_sha1', 'cert_trusted', 'cert_trust_error', 'credssp_version',
       'ntlm_netbios_computer', 'ntlm_dns_computer', 'ntlm_dns_domain', 'os_version', 'clock_skew_seconds',
       'rdp_encryption_level', 'rdp_encryption_methods', 'rdp_server_version', 'rdp_udp', 'rdp_udp_version',
-      'auth_result', 'auth_reason', 'logon_result', 'logon_reached', 'logon_error_info', 'findings', 'max_severity',
+      'auth_result', 'auth_reason', 'logon_result', 'logon_reached', 'logon_error_info', 'clients_connect', 'clients_locked_out', 'findings', 'max_severity',
     ]);
     for (const row of data) expect(row).toHaveLength(header.length);
     const col = (row: string[], name: string) => row[header.indexOf(name)];

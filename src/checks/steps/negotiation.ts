@@ -12,6 +12,8 @@ import {
   selectedProtocolKey,
 } from '../../../protocol/negotiation.js';
 import { DecodeError } from '../../../protocol/errors.js';
+import { encodeTpkt } from '../../../protocol/tpkt.js';
+import { encodeConnectionRequest } from '../../../protocol/x224.js';
 import type { Budget } from '../../transport/clock.js';
 import { RdpConnection } from '../../transport/rdp-connection.js';
 import type { Failure, NegotiationResponse, ProtocolKey, ProtocolResult } from '../../record.js';
@@ -36,9 +38,13 @@ export type Negotiated =
   | { ok: true; answer: ConnectionAnswer }
   | { ok: false; failure: Failure; response: NegotiationResponse };
 
-export async function negotiate(conn: RdpConnection, requested: number, cookie: string | null, budget: Budget): Promise<Negotiated> {
+/**
+ * `requested` null sends no RDP_NEG_REQ at all, as clients that only know Standard RDP Security do (mstsc before
+ * 6.0, xfreerdp /sec:rdp): the server then answers without negotiation data or selects PROTOCOL_RDP.
+ */
+export async function negotiate(conn: RdpConnection, requested: number | null, cookie: string | null, budget: Budget): Promise<Negotiated> {
   try {
-    conn.send(buildConnectionRequest(requested, cookie));
+    conn.send(requested === null ? encodeTpkt(encodeConnectionRequest({ cookie, negotiation: new Uint8Array(0) })) : buildConnectionRequest(requested, cookie));
     const packet = await conn.readTpkt(budget, 'X.224 Connection Confirm');
     return { ok: true, answer: parseConnectionAnswer(packet) };
   } catch (err) {

@@ -46,6 +46,21 @@ export const FREERDP_CERT_PROMPT: Source = {
   capture: { file: LAB_RESULTS },
 };
 
+/**
+ * OpenSSL 3.0 CHANGES.md (commit aba03ae, "Reduce the security bits for MD5 and SHA1 based signatures in TLS"):
+ * SSL 3, TLS 1.0 and TLS 1.1 no longer work at security level 1, OpenSSL's default and FreeRDP 2's TlsSecLevel.
+ * The hello still lists them (supported_versions), the handshake then fails.
+ */
+export const OPENSSL3_SECLEVEL1_TLS12: Source = {
+  kind: 'capture',
+  text:
+    'captures/xfreerdp-2.11-lab-results.json: against xrdp-tls10-only (127.0.10.7) xfreerdp 2.11.7 fails at TLS ' +
+    '(ERRCONNECT_TLS_CONNECT_FAILED) and connects with /tls-seclevel:0. OpenSSL 3.0 CHANGES.md (commit aba03ae): "SSL 3, ' +
+    'TLS 1.0, TLS 1.1 and DTLS 1.0 no longer working at the default security level of 1"; FreeRDP 2.11.7 ' +
+    'libfreerdp/core/settings.c sets TlsSecLevel 1. So it offers TLS 1.0-1.3 and completes only 1.2 and 1.3.',
+  capture: { file: LAB_RESULTS },
+};
+
 export const FREERDP_NLA_FALLBACK: Source = {
   kind: 'source_code',
   text:
@@ -121,6 +136,7 @@ export const FREERDP_2: ClientProfile = {
     ),
     extensions: fact([0, 11, 10, 35, 22, 23, 13, 43, 45, 51], XFREERDP_2_11_HELLO_SOURCE),
     client_hello_hex: fact(XFREERDP_2_11_CLIENT_HELLO, XFREERDP_2_11_HELLO_SOURCE),
+    completes_versions: fact(['tls1.2', 'tls1.3'], OPENSSL3_SECLEVEL1_TLS12),
   },
   credssp: {
     tsrequest_version: fact(6, {

@@ -7,6 +7,7 @@ import {
   FREERDP_CERT_PROMPT,
   FREERDP_NO_ORACLE_REFUSAL,
   FREERDP_2,
+  OPENSSL3_SECLEVEL1_TLS12,
 } from './freerdp-2.js';
 
 const SETTINGS_3_30 = 'https://github.com/FreeRDP/FreeRDP/blob/3.30.0/libfreerdp/core/settings.c';
@@ -66,6 +67,12 @@ export const FREERDP_3_PRE_3_27: ClientProfile = {
     groups: fact(FREERDP_2.tls.groups.value, OPENSSL_LIST_LIKE_2),
     signature_algorithms: fact(FREERDP_2.tls.signature_algorithms.value, OPENSSL_LIST_LIKE_2),
     extensions: fact(FREERDP_2.tls.extensions.value, OPENSSL_LIST_LIKE_2),
+    completes_versions: fact(['tls1.2', 'tls1.3'], {
+      kind: 'inference',
+      text:
+        `TlsSecLevel 1 is unchanged from 2.x before 3.27 (libfreerdp/core/settings.c), and with OpenSSL 3 linked: ` +
+        `${OPENSSL3_SECLEVEL1_TLS12.text} Builds on OpenSSL 1.1 would complete TLS 1.0 and 1.1 too: likely.`,
+    }),
   },
   credssp: {
     tsrequest_version: fact(6, {
@@ -107,7 +114,10 @@ export const FREERDP_3: ClientProfile = {
     text: 'Rolling distributions and Flatpak follow upstream releases; 3.27.0 is the first with the raised defaults.',
   }),
   tls: {
-    ...FREERDP_3_PRE_3_27.tls,
+    // No completes_versions: from 3.27 on the hello itself offers only what the client completes.
+    cipher_suites: FREERDP_3_PRE_3_27.tls.cipher_suites,
+    groups: FREERDP_3_PRE_3_27.tls.groups,
+    extensions: FREERDP_3_PRE_3_27.tls.extensions,
     versions: fact(['tls1.2', 'tls1.3'], RAISED_DEFAULTS),
     signature_algorithms: fact(FREERDP_2.tls.signature_algorithms.value, {
       kind: 'inference',

@@ -2,7 +2,7 @@
 // Remmina 1.4.29 on Debian 12 (libfreerdp 2.11.7): the TLS surface is libfreerdp's.
 
 import { fact, type ClientProfile, type Source } from '../profile.js';
-import { FREERDP_2, FREERDP_NO_ORACLE_REFUSAL } from './freerdp-2.js';
+import { FREERDP_2, FREERDP_NO_ORACLE_REFUSAL, OPENSSL3_SECLEVEL1_TLS12 } from './freerdp-2.js';
 
 const HANDSHAKE = 'remmina-1.4.29-handshake.json';
 
@@ -69,6 +69,13 @@ export const REMMINA: ClientProfile = {
     signature_algorithms: fact(FREERDP_2.tls.signature_algorithms.value, HELLO),
     extensions: fact(FREERDP_2.tls.extensions.value, HELLO),
     client_hello_hex: fact(REMMINA_1_4_29_CLIENT_HELLO, HELLO),
+    completes_versions: fact(['tls1.2', 'tls1.3'], {
+      kind: 'source_code',
+      text:
+        `Remmina v1.4.29 plugins/rdp/rdp_plugin.c leaves "TLS Security Level" to libfreerdp 2.11.7 (TlsSecLevel 1), on the ` +
+        `same OpenSSL 3.0 as the recorded xfreerdp: ${OPENSSL3_SECLEVEL1_TLS12.text}`,
+      url: 'https://gitlab.com/Remmina/Remmina/-/blob/v1.4.29/plugins/rdp/rdp_plugin.c',
+    }),
   },
   credssp: {
     tsrequest_version: fact(6, {

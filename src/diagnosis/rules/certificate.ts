@@ -1,7 +1,8 @@
 /** Rules on the certificate the server presents in the TLS handshake. */
 import type { CertificateInfo } from '../../record.js';
 import { catalog } from '../catalog.js';
-import { certNameMatches, firstLabel, isIpLiteral, normalizeName, rankCauses, sanValue, show } from '../evidence.js';
+import { certificateCovers, certificateNames } from '../../analysis/certificate-names.js';
+import { firstLabel, isIpLiteral, rankCauses, show } from '../evidence.js';
 import type { HostRule, ResolvedOptions } from '../types.js';
 
 const DAY_MS = 86_400_000;
@@ -105,17 +106,6 @@ export const certWeakSignature: HostRule = (record) => {
   return [{ id: 'cert_weak_signature', evidence }];
 };
 
-/** DNS names and IP addresses the certificate is valid for (SANs of other kinds name no host). */
-function certificateNames(cert: CertificateInfo): string[] {
-  const names: string[] = [];
-  if (cert.subject_cn) names.push(cert.subject_cn);
-  for (const san of cert.san) {
-    if (/^(email|rfc822|url|uri|upn|guid|id|registered ?id|dirname|othername)\s*:/i.test(san)) continue;
-    names.push(sanValue(san));
-  }
-  return names;
-}
-
 export const certNameMismatch: HostRule = (record) => {
   const cert = record.certificate;
   if (cert === null) return [];
@@ -126,11 +116,8 @@ export const certNameMismatch: HostRule = (record) => {
   if (dnsComputer) wanted.push(['credssp.ntlm.dns_computer', dnsComputer]);
   if (hostIsIp && !dnsComputer) return []; // a bare address with no name to compare: nothing to say
 
+  if (wanted.some(([, name]) => certificateCovers(cert, name))) return [];
   const names = certificateNames(cert);
-  const covered = wanted.some(([, name]) =>
-    names.some((n) => (isIpLiteral(name) ? normalizeName(n) === normalizeName(name.replace(/^\[|\]$/g, '')) : certNameMatches(n, name))),
-  );
-  if (covered) return [];
   const evidence = [
     show('certificate.subject_cn', cert.subject_cn),
     show('certificate.san', cert.san),

@@ -2,6 +2,7 @@
 import type { HostRule } from '../types.js';
 import { AUTH_RULES } from './auth.js';
 import { CERTIFICATE_RULES } from './certificate.js';
+import { CLIENT_RULES } from './clients.js';
 import { CREDSSP_RULES } from './credssp.js';
 import { IDENTITY_RULES } from './identity.js';
 import { NEGOTIATION_RULES } from './negotiation.js';
@@ -22,5 +23,6 @@ export const HOST_RULES: readonly HostRule[] = [
   ...IDENTITY_RULES,
   ...UDP_RULES,
   ...AUTH_RULES,
+  ...CLIENT_RULES,
 ];
 
