@@ -39,16 +39,20 @@ export interface FirstFlightExchange {
   ms: number;
 }
 
+/** What is sent: the hello's bytes, and for a TLS hello its handshake message and key shares (TLS 1.3 decryption). */
+export type HelloToSend = Pick<EncodedClientHello, 'bytes'> & Partial<Pick<EncodedClientHello, 'handshake' | 'keyShares'>>;
+
 /**
- * Sends `hello` (EncodedClientHello.bytes) and reads until the first flight is complete. A TLS 1.3 flight is
- * decrypted with the hello's own key shares when the server picked one of them, so its Certificate is read too.
+ * Sends `hello` (EncodedClientHello.bytes, or an SSL 2.0 CLIENT-HELLO) and reads until the first flight is complete.
+ * A TLS 1.3 flight is decrypted with the hello's own key shares when the server picked one of them, so its
+ * Certificate is read too.
  */
-export async function exchangeFirstFlight(conn: RdpConnection, hello: EncodedClientHello, budget: Budget): Promise<FirstFlightExchange> {
+export async function exchangeFirstFlight(conn: RdpConnection, hello: HelloToSend, budget: Budget): Promise<FirstFlightExchange> {
   const started = Date.now();
   const stream = conn.handOverForTls();
   const reader = new FrameReader(stream, { maxFrame: MAX_FIRST_FLIGHT, maxTotal: MAX_FIRST_FLIGHT });
   stream.resume();
-  const opts = { clientHello: hello.handshake, keyShares: hello.keyShares };
+  const opts = hello.handshake ? { clientHello: hello.handshake, keyShares: hello.keyShares ?? [] } : {};
   let partial: FirstFlight | null = null;
   // The flight is decoded again only when another whole record has arrived, and a flight of more than
   // MAX_FIRST_FLIGHT_RECORDS records is not one: a peer dribbling bytes cannot make this quadratic.

@@ -10,7 +10,7 @@ import { SSL2_VERSION, protocolVersionName } from '../../../protocol/tls/version
 import { tlsAlertName } from '../../../protocol/tls-alerts.js';
 import { cipherSuiteName } from '../../../protocol/tls/suites.js';
 import type { TlsRefusal } from '../../record.js';
-import type { HelloOutcome } from '../../transport/tls-hello.js';
+import type { FirstFlightExchange } from '../../transport/tls-first-flight.js';
 
 export type Answer =
   | { accepted: true; flight: FirstFlight; version: number; suite: number }
@@ -48,12 +48,12 @@ function problemText(p: ServerHelloProblem): string {
  * one: a TLS 1.2-and-below hello cannot say "this version only" (client_version is the highest it takes, RFC 5246
  * E.1), so a server that answers a TLS 1.1 hello with TLS 1.0 has refused TLS 1.1.
  */
-export function readAnswer(hello: EncodedClientHello | null, outcome: HelloOutcome, only?: number): Answer {
-  if (!outcome.ok) {
-    const kind = outcome.kind === 'too_large' ? 'malformed' : outcome.kind;
-    return { accepted: kind === 'deadline' ? null : false, refusal: refusal(kind, outcome.detail), flight: outcome.partial };
+export function readAnswer(hello: EncodedClientHello | null, x: FirstFlightExchange, only?: number): Answer {
+  if (x.ended !== 'complete' || x.flight === null) {
+    const kind = x.ended === 'too_large' || x.ended === 'complete' ? 'malformed' : x.ended;
+    return { accepted: kind === 'deadline' ? null : false, refusal: refusal(kind, x.detail), flight: x.flight };
   }
-  const f = outcome.flight;
+  const f = x.flight;
   if (f.kind === 'sslv2') {
     if (f.sslv2) return { accepted: true, flight: f, version: SSL2_VERSION, suite: f.sslv2.cipherSpecs[0] ?? 0 };
     return { accepted: false, refusal: refusal('alert', `SSL 2.0 ERROR ${f.sslv2Error?.name ?? ''}`.trim()), flight: f };

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { EncodedClientHello } from '../../../protocol/tls/client-hello.js';
 import type { TlsVersionKey } from '../../record.js';
-import { exchangeHello } from '../../transport/tls-hello.js';
+import { exchangeFirstFlight } from '../../transport/tls-first-flight.js';
 import type { RdpConnection } from '../../transport/rdp-connection.js';
 import type { ClientResult } from '../client.js';
 import { wasCut, type CheckContext, type Need, type Results } from '../contract.js';
@@ -54,8 +54,8 @@ export function helloFor(ctx: CheckContext, o: Omit<Offer, 'serverName'>): Encod
 
 /** Sends a built hello on a connection that already selected TLS (a ride), and reads the answer. */
 export async function helloOnConnection(ctx: CheckContext, conn: RdpConnection, hello: EncodedClientHello | null, bytes: Uint8Array, only?: number): Promise<Answer> {
-  const outcome = await exchangeHello(conn, bytes, hello ? { clientHello: hello.handshake, keyShares: hello.keyShares } : {}, ctx.budget);
-  const a = readAnswer(hello, outcome, only);
+  const x = await exchangeFirstFlight(conn, hello ?? { bytes }, ctx.budget);
+  const a = readAnswer(hello, x, only);
   if (!a.accepted && a.refusal.kind === 'deadline') ctx.noteCut('deadline');
   return a;
 }
