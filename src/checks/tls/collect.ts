@@ -3,7 +3,7 @@
  * the ssl/hybrid probe, and the deep mode's SSL 2.0/3.0. The fold and the deep checks read versions only from here.
  */
 import type { TlsVersionKey } from '../../record.js';
-import type { Results } from '../contract.js';
+import { wasCut, type Need, type Results } from '../contract.js';
 import { protocolCheckName, type ProtocolProbeResult } from '../protocols.js';
 import type { TlsLegacyResult } from './legacy.js';
 import { RIDING_VERSION, type TlsVersionsResult, type VersionProbe } from './versions.js';
@@ -23,4 +23,16 @@ export function versionProbes(r: Pick<Results, 'get'>): Partial<Record<TlsVersio
 export function acceptedVersions(r: Pick<Results, 'get'>): TlsVersionKey[] {
   const p = versionProbes(r);
   return (['ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const).filter((v) => p[v]?.attempt.accepted === true);
+}
+
+/**
+ * The need of a deep-mode check that works on the accepted versions: TLS reachable, the version checks done (SSL
+ * ones too when `legacy`), at least one version accepted; `cut` when what would have said so was itself cut.
+ */
+export function needsAcceptedVersions(r: Results, tlsNeed: Need, legacy: boolean): Need {
+  if (tlsNeed !== 'run') return tlsNeed;
+  const inputs = legacy ? ['tls_versions', 'tls_legacy'] : ['tls_versions'];
+  if (inputs.some((c) => !r.isDone(c))) return 'wait';
+  if (acceptedVersions(r).some((v) => legacy || v.startsWith('tls'))) return 'run';
+  return inputs.some((c) => wasCut(r, c)) ? 'cut' : 'skip';
 }

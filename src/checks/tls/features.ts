@@ -9,8 +9,8 @@
  */
 import { ALERT_INAPPROPRIATE_FALLBACK } from '../../../protocol/tls/alert.js';
 import type { TlsVersionKey } from '../../record.js';
-import { wasCut, type Check } from '../contract.js';
-import { acceptedVersions } from './collect.js';
+import type { Check } from '../contract.js';
+import { acceptedVersions, needsAcceptedVersions } from './collect.js';
 import { candidateSuites } from './hello.js';
 import { DEEP_TLS_SWITCH } from './legacy.js';
 import { helloOnNewConnection, needsTls, tlsVia, type TlsVia } from './probe.js';
@@ -27,13 +27,7 @@ export const TLS_FEATURES: Check<TlsFeaturesResult> = {
   switch: DEEP_TLS_SWITCH,
   budget: { tcp: 2 },
   priority: 24,
-  needs(r) {
-    const tls = needsTls(r);
-    if (tls !== 'run') return tls;
-    if (!r.isDone('tls_versions') || !r.isDone('tls_legacy')) return 'wait';
-    if (acceptedVersions(r).length > 0) return 'run';
-    return wasCut(r, 'tls_versions') || wasCut(r, 'tls_legacy') ? 'cut' : 'skip';
-  },
+  needs: (r) => needsAcceptedVersions(r, needsTls(r), true),
   async run(ctx) {
     const via = tlsVia(ctx.results) as TlsVia;
     const accepted = acceptedVersions(ctx.results).filter((v): v is HelloVersion => v !== 'ssl2.0');

@@ -9,8 +9,8 @@
 import { FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, namedGroupName, SECP256R1, SECP384R1, SECP521R1, X25519, X448 } from '../../../protocol/tls/groups.js';
 import { cipherSuiteInfo } from '../../../protocol/tls/suites.js';
 import type { TlsVersionKey } from '../../record.js';
-import { wasCut, type Check } from '../contract.js';
-import { acceptedVersions } from './collect.js';
+import type { Check } from '../contract.js';
+import { acceptedVersions, needsAcceptedVersions } from './collect.js';
 import { candidateSuites } from './hello.js';
 import { DEEP_TLS_SWITCH } from './legacy.js';
 import { helloOnNewConnection, needsTls, tlsVia, type TlsVia } from './probe.js';
@@ -30,14 +30,7 @@ export const TLS_GROUPS: Check<TlsGroupsResult | null> = {
   switch: DEEP_TLS_SWITCH,
   budget: { tcp: TLS13_GROUPS.length },
   priority: 23,
-  needs(r) {
-    const tls = needsTls(r);
-    if (tls !== 'run') return tls;
-    if (!r.isDone('tls_versions')) return 'wait';
-    const accepted = acceptedVersions(r);
-    if (accepted.some((v) => v.startsWith('tls'))) return 'run';
-    return wasCut(r, 'tls_versions') ? 'cut' : 'skip';
-  },
+  needs: (r) => needsAcceptedVersions(r, needsTls(r), false),
   async run(ctx) {
     const via = tlsVia(ctx.results) as TlsVia;
     const accepted = acceptedVersions(ctx.results);

@@ -9,8 +9,8 @@ import { serverKeyExchangeKind } from '../../../protocol/tls/server-key-exchange
 import type { FirstFlight } from '../../../protocol/tls/flight.js';
 import { cipherSuiteInfo } from '../../../protocol/tls/suites.js';
 import type { TlsVersionKey } from '../../record.js';
-import { wasCut, type Check, type CheckContext } from '../contract.js';
-import { acceptedVersions, versionProbes } from './collect.js';
+import type { Check, CheckContext } from '../contract.js';
+import { acceptedVersions, needsAcceptedVersions, versionProbes } from './collect.js';
 import { candidateSuites } from './hello.js';
 import { DEEP_TLS_SWITCH } from './legacy.js';
 import { helloOnNewConnection, needsTls, tlsVia, type TlsVia } from './probe.js';
@@ -94,13 +94,7 @@ export const TLS_SUITES: Check<TlsSuitesResult> = {
   switch: DEEP_TLS_SWITCH,
   budget: { tcp: SUITES_BUDGET },
   priority: 22,
-  needs(r) {
-    const tls = needsTls(r);
-    if (tls !== 'run') return tls;
-    if (!r.isDone('tls_versions') || !r.isDone('tls_legacy')) return 'wait';
-    if (acceptedVersions(r).length > 0) return 'run';
-    return wasCut(r, 'tls_versions') || wasCut(r, 'tls_legacy') ? 'cut' : 'skip';
-  },
+  needs: (r) => needsAcceptedVersions(r, needsTls(r), true),
   async run(ctx) {
     const via = tlsVia(ctx.results) as TlsVia;
     const probes = versionProbes(ctx.results);
