@@ -1,5 +1,5 @@
 /**
- * `rdprobe policy --from HOST` (probe the reference host with every default check and every client simulated) or
+ * `rdprobe policy --from HOST` (probe the reference host with every default check, the TLS deep mode and every client simulated) or
  * `--from scan.ndjson --host ADDR` (take its record from a saved scan): write the policy it satisfies
  * (src/policy/from-record.ts). A reference that is not an RDP server, or cannot be found, is an input error.
  */
@@ -65,7 +65,8 @@ async function probeReference(a: PolicyFromArgs): Promise<ProbeRecord> {
   await runScan(targets, {
     concurrency: 1,
     rate: null,
-    probe: { ...a.probe, clients: [ALL_CLIENTS] },
+    // Every default check, every client, and the TLS deep mode: the reference's suites become allow_suites.
+    probe: { ...a.probe, clients: [ALL_CLIENTS], checks: { ...a.probe.checks, 'tls-suites': true } },
     dialer: tcpDialer,
     resolve: resolveHost,
     onRecord: async (r) => void (measured = r),

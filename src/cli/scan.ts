@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { POLICY_PRESETS } from '../policy/presets.js';
+import { policyNeedsDeepTls } from '../policy/needs.js';
 /**
  * `rdprobe scan`: wires the input (targets, policy, resume file, baseline) to the runner, every record through the
  * Judge, and the judged records to the outputs. It does not judge and it does not format: it decides what goes
@@ -218,7 +219,9 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
   }
 
   // The clients a policy must let in are simulated whether or not --clients names them: a gate on them needs it.
-  const probe: ScanOptions = { ...a.probe, clients: clientsToSimulate(a.probe.clients, policy) };
+  // Likewise the TLS deep mode, for a policy whose suite or SSL rules only it can answer.
+  const checks = policyNeedsDeepTls(policy) ? { ...a.probe.checks, 'tls-suites': true } : a.probe.checks;
+  const probe: ScanOptions = { ...a.probe, checks, clients: clientsToSimulate(a.probe.clients, policy) };
   a = { ...a, probe };
 
   const authPlan = await planAuth(a.auth, { specs, ports: a.ports, targetCount: total, policy, caCertificates: a.probe.caCertificates });

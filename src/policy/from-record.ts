@@ -42,17 +42,38 @@ function protocols(r: ProbeRecord): Block[] {
   return out;
 }
 
+/** The TLS versions min_tls can name (SSL 2.0/3.0 are forbid_tls entries). */
+const TLS_ONLY = TLS_VERSION_KEYS.filter((v) => v.startsWith('tls'));
+
 function tls(r: ProbeRecord): Block[] {
   const t = r.tls;
-  if (t === null || TLS_VERSION_KEYS.every((v) => t.versions[v] === null)) return [note('TLS versions: not measured on the reference host (or it offers no TLS): no rule.')];
-  const accepted = TLS_VERSION_KEYS.filter((v) => t.versions[v] === true);
-  const seen = TLS_VERSION_KEYS.map((v) => `${tlsLabel(v)} ${t.versions[v] === true ? 'accepted' : t.versions[v] === false ? 'refused' : 'not measured'}`).join(', ');
+  if (t === null || TLS_ONLY.every((v) => t.versions[v] === null)) return [note('TLS versions: not measured on the reference host (or it offers no TLS): no rule.')];
+  const accepted = TLS_ONLY.filter((v) => t.versions[v] === true);
+  const seen = TLS_ONLY.map((v) => `${tlsLabel(v)} ${t.versions[v] === true ? 'accepted' : t.versions[v] === false ? 'refused' : 'not measured'}`).join(', ');
   if (accepted.length === 0) return [note(`TLS versions: the reference host accepted none offered alone (${seen}): no rule.`)];
   const lowest = accepted[0]!;
   const out: Block[] = [rule(`TLS: the oldest version the reference host accepts is TLS ${tlsLabel(lowest)} (${seen}).`, `min_tls: "${tlsLabel(lowest)}"`)];
-  // A version refused between two accepted ones (rare, deliberate): keep it refused everywhere.
-  const gaps = TLS_VERSION_KEYS.filter((v, i) => t.versions[v] === false && i > TLS_VERSION_KEYS.indexOf(lowest) && i < TLS_VERSION_KEYS.indexOf(accepted[accepted.length - 1]!));
-  if (gaps.length > 0) out.push(rule('TLS versions refused between the accepted ones.', `forbid_tls: [${gaps.map((v) => `"${tlsLabel(v)}"`).join(', ')}]`));
+  // A version refused between two accepted ones (rare, deliberate): keep it refused everywhere; SSL 2.0/3.0 when the
+  // deep mode measured them refused.
+  const gaps = TLS_ONLY.filter((v, i) => t.versions[v] === false && i > TLS_ONLY.indexOf(lowest) && i < TLS_ONLY.indexOf(accepted[accepted.length - 1]!));
+  const ssl = (['ssl2.0', 'ssl3.0'] as const).filter((v) => t.versions[v] === false);
+  const forbidden = [...ssl.map((v) => `"${v.replace('.0', '')}"`), ...gaps.map((v) => `"${tlsLabel(v)}"`)];
+  if (forbidden.length > 0) out.push(rule('Versions the reference host refuses (SSL ones measured with --tls-suites).', `forbid_tls: [${forbidden.join(', ')}]`));
+  else out.push(note('SSL 2.0/3.0: not measured (the reference was scanned without --tls-suites): no forbid_tls rule for them.'));
+  out.push(...suites(r));
+  return out;
+}
+
+/** With the deep mode's list: exactly the suites the reference host accepts, its DH size, forward secrecy. */
+function suites(r: ProbeRecord): Block[] {
+  const t = r.tls!;
+  if (!t.cipher_suites) return [note('Cipher suites: not listed (scan the reference with --tls-suites for allow_suites, min_dh_bits, require_pfs).')];
+  const names = [...new Set(Object.entries(t.cipher_suites).filter(([v]) => v.startsWith('tls')).flatMap(([, l]) => (l ?? []).map((x) => x.name)))];
+  const out: Block[] = [];
+  if (names.length > 0) out.push(rule(`Cipher suites: the ${names.length} the reference host accepts, and no other.`, 'allow_suites:', ...names.map((n) => `  - ${n}`)));
+  const all = Object.entries(t.cipher_suites).filter(([v]) => v !== 'tls1.3' && v !== 'ssl2.0').flatMap(([, l]) => l ?? []);
+  if (all.length > 0 && all.every((x) => x.pfs)) out.push(rule('Forward secrecy: every TLS 1.0-1.2 suite of the reference host has it.', 'require_pfs: true'));
+  if (t.dh_bits !== null) out.push(rule(`DHE: the reference host's group has ${t.dh_bits} bits.`, `min_dh_bits: ${t.dh_bits}`));
   return out;
 }
 
@@ -65,6 +86,7 @@ function certificate(r: ProbeRecord): Block[] {
   if (!isWeakSignature(c.signature_algorithm)) out.push(rule(`Certificate signature: ${c.signature_algorithm}, not SHA-1 or MD5.`, 'forbid_weak_signature: true'));
   else out.push(note(`Certificate signature: ${c.signature_algorithm} on the reference host, so no forbid_weak_signature rule.`));
   if (!c.self_signed) out.push(rule('Certificate trust: CA-issued, not self-signed.', 'forbid_self_signed: true'));
+  if (c.trusted === true) out.push(rule('Certificate trust: the chain leads to a trusted root (the bundled roots plus --ca-file).', 'require_trusted_cert: true'));
   else out.push(note('Certificate trust: the reference host\'s is self-signed, so no forbid_self_signed rule.', 'forbid_self_signed: true'));
   out.push(note('Per-host facts are never rules: thumbprint (expected_thumbprints), expiry date (min_cert_days), names.'));
   return out;

@@ -87,7 +87,7 @@ describe.skipIf(!enabled)('--clients and policy --from against the lab', () => {
 
   it('policy --from a scan file takes the record of --host: the same rules as probing it', async () => {
     const scan = join(dir, 'scan.ndjson');
-    const s = await runCli(['scan', '127.0.20.1', '127.0.10.14', '--clients', 'all', '-o', scan, '--no-progress'], { timeoutMs: 60_000 });
+    const s = await runCli(['scan', '127.0.20.1', '127.0.10.14', '--clients', 'all', '--tls-suites', '-o', scan, '--no-progress'], { timeoutMs: 60_000 });
     expect(s.code).toBe(0);
     const fromFile = await runCli(['policy', '--from', scan, '--host', '127.0.20.1']);
     expect(fromFile.code, fromFile.stderr).toBe(0);
