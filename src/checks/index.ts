@@ -32,6 +32,15 @@ export const CHECKS: readonly Check[] = [CLIENT, ...PROTOCOL_CHECKS, TLS_VERSION
  */
 export const MAX_CONNECTIONS = 12;
 
+/**
+ * Connections open at once to one host: 4 for the default checks; the TLS deep mode (opt-in, documented) walks
+ * dozens of short hellos and may keep 8 in flight, so a host with a slow accept (a server that forks per connection)
+ * is not measured one round-trip at a time.
+ */
+export function connectionsPerHost(o: ScanOptions): number {
+  return o.checks['tls-suites'] ? 8 : 4;
+}
+
 /** Every switch the checks declare (the scan command's --[no-]<flag> options). */
 export function checkSwitches(checks: readonly Check[] = CHECKS): CheckSwitch[] {
   // Several checks may share one switch (the TLS deep mode's): each flag once.

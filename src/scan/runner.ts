@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Duplex } from 'node:stream';
-import { probeHost, type HostTarget, type ProbeDeps, type ScanOptions } from '../checks/index.js';
+import { connectionsPerHost, probeHost, type HostTarget, type ProbeDeps, type ScanOptions } from '../checks/index.js';
 import type { CredentialGate } from '../checks/contract.js';
 import { udpExchange } from '../transport/udp.js';
 import type { Dialer } from '../transport/dialer.js';
@@ -16,13 +16,13 @@ import { Slots } from './slots.js';
  *    own, so addresses that drop SYNs (most of a firewalled subnet) wait out their timeout there and never hold a
  *    probe slot; the socket a live host connects is its first connection (its client check's), not an extra one;
  *  - hosts being probed (-c/--concurrency), pulled lazily from the target stream so a /16 never sits in memory;
- *  - connections per host (at most CONNECTIONS_PER_HOST open at a time; the checks cap the total);
+ *  - connections per host (at most connectionsPerHost() open at a time: 4, 8 in the TLS deep mode; the checks cap
+ *    the total);
  *  - sockets open across the whole scan (so high concurrency queues instead of running into EMFILE);
  *  - new connections per second (--rate), a token bucket shared by every host;
  *  - credential exchanges of the authentication test (--user): the scan's one AuthGate (auth-gate.ts), one at a
  *    time until the credentials are proven, none after a rejection or a lockout.
  */
-export const CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_CONCURRENCY = 128;
 /** First connects in flight at the start; the stage doubles this while connects are slow. */
 const CONNECT_START = 256;
@@ -94,7 +94,8 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
     }
   }, CONNECT_SLOW_MS / 2);
   grower.unref();
-  const socketSlots = new Slots(Math.max(CONNECTIONS_PER_HOST, o.maxSockets ?? socketCap(connectConcurrency, concurrency * CONNECTIONS_PER_HOST)));
+  const perHost = connectionsPerHost(o.probe);
+  const socketSlots = new Slots(Math.max(perHost, o.maxSockets ?? socketCap(connectConcurrency, concurrency * perHost)));
   const dialer = rateLimited(resilient(o.dialer), o.rate);
   const dial: Dialer = (...args) => socketLimitedDial(socketSlots, dialer, args);
   const authGate = o.authGate ?? (o.probe.auth ? new AuthGate() : undefined);
@@ -121,7 +122,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
       // The host's first connection is the one the connect stage made (or its failure); later ones are dialled.
       dialer: first === null ? dial : firstThen(first, dial),
       ...(first?.ok === false ? { firstConnectFailure: first.error } : {}),
-      connectionSlot: (fn) => (connLimit ??= pLimit(CONNECTIONS_PER_HOST))(fn),
+      connectionSlot: (fn) => (connLimit ??= pLimit(perHost))(fn),
       resolve: o.resolve,
       udp: o.udp ?? ((address, port, request, budget) => udpExchange(address, port, request, budget)),
       excluded: o.excluded ?? (() => false),

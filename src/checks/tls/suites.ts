@@ -35,8 +35,8 @@ function dhBitsOf(f: FirstFlight | null, suite: number): number | null {
   return f && serverKeyExchangeKind(suite) === 'dhe' ? f.dhBits : null;
 }
 
-/** Chains run side by side on a server that follows the client's order (the host's connection slots allow 4). */
-const PARTITIONS = 4;
+/** Chains run side by side on a server that follows the client's order (the deep mode's slots allow 8 at once). */
+const PARTITIONS = 6;
 
 /** Offers `pool`, notes the pick, offers the rest without it, until the server refuses. */
 async function chain(ctx: CheckContext, via: TlsVia, v: HelloVersion, pool: readonly number[], out: TlsSuitesResult): Promise<number[]> {
