@@ -1,4 +1,3 @@
-import yargs, { type Argv } from 'yargs';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
 import { OUTPUT_FORMATS } from '../output/index.js';
 import { forTerminal } from '../output/escape.js';
@@ -9,6 +8,7 @@ import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
+import { ArgParser, type CommandArgs } from './args.js';
 import { parseDuration } from './durations.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { runScanCommand, type Io } from './scan.js';
@@ -21,24 +21,11 @@ const FAIL_ON = [...SEVERITIES, 'none'] as const;
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.OK;
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
-    .scriptName('rdprobe')
-    // An array option takes one value per flag (repeat it, or use commas): otherwise `--exclude A B` would
-    // swallow the target B.
-    .parserConfiguration({ 'greedy-arrays': false })
+  const parser = new ArgParser('rdprobe', io.stdout)
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
-    .strict()
-    .demandCommand(1, 'give a command: scan, explain or diff')
-    .recommendCommands()
+    .demandCommand('give a command: scan, explain or diff')
     .wrap(Math.min(110, io.stdout.columns ?? 100))
-    // One-line errors, exit code 2: yargs' default dumps the whole help on every typo.
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new CliError(msg ?? 'invalid arguments');
-    })
-    .exitProcess(false)
-    .middleware((o) => restoreDash(o), true)
     .command(
       'scan [targets..]',
       'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
@@ -46,7 +33,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       async (o) => {
         code = await runScanCommand(
           {
-            // `scan -- A B`: what follows `--` is targets too (yargs leaves it in `_`, after the command name).
+            // `scan -- A B`: what follows `--` is targets too (the parser leaves it in `_`, after the command name).
             targets: [...((o.targets as string[] | undefined) ?? []), ...o._.slice(1).map(String)],
             targetsFiles: o['targets-file'] as string[],
             ports: ports(o.port),
@@ -120,19 +107,18 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           throw e instanceof ScanFileError ? new CliError(e.message) : e;
         }
         for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${forTerminal(w)}\n`);
-        const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
+        const diff = diffScans(before, after, { expiringDays: o['expiry-days'] as number });
         io.stdout.write(o.format === 'json' ? diffToJson(diff) + '\n' : formatDiffTable(diff) + '\n');
-        code = diffExitCode(diff, o['fail-on']);
+        code = diffExitCode(diff, o['fail-on'] as 'regression' | 'none');
       },
     )
     .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error, 3 runtime error, 130 interrupted.');
 
   try {
-    await parser.parseAsync();
+    await parser.parse(argv);
   } catch (e) {
     if (e instanceof CliError) {
-      // One line, but all of it: yargs' "Invalid values:" puts the argument and its choices on the next lines.
-      // Messages quote what the user typed (targets, ids, file names): escaped like server strings are.
+      // One line, whatever the message. Messages quote what the user typed (targets, ids, file names): escaped like server strings are.
       io.stderr.write(`rdprobe: ${forTerminal(oneLine(e.message))}\n`);
       return e.exitCode;
     }
@@ -146,7 +132,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   return code;
 }
 
-function scanOptions(y: Argv) {
+function scanOptions(y: CommandArgs): CommandArgs {
   // The checks' own switches (--no-tls-versions, --no-udp, ...): adding a check adds its switch here by itself.
   for (const sw of checkSwitches()) y.option(sw.flag, { type: 'boolean', default: sw.default, describe: sw.describe });
   return y
@@ -187,20 +173,6 @@ function scanOptions(y: Argv) {
     .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
 }
 
-/**
- * yargs drops a bare "-" given to a variadic positional (`scan -`) or an array option (`-i -`): it re-parses
- * positionals as `--targets -` and stops eating array values at anything that starts with "-". So "-" travels
- * through the parser as a placeholder (argv strings cannot contain NUL) and is put back before validation.
- */
-const STDIN_DASH = '\u0000stdin';
-
-function restoreDash(o: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(o)) {
-    if (v === STDIN_DASH) o[k] = '-';
-    else if (Array.isArray(v)) o[k] = v.map((x) => (x === STDIN_DASH ? '-' : x));
-  }
-}
-
 function oneLine(message: string): string {
   return message
     .split('\n')
@@ -234,7 +206,7 @@ function splitList(v: string[] | undefined): string[] {
   return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** One of `choices`, or a one-line error naming them (yargs' own says "Given: true" for a flag without a value). */
+/** One of `choices`, or a one-line error naming them (also for a flag given without a value). */
 function choice<T extends string>(name: string, v: unknown, choices: readonly T[]): T {
   const s = typeof v === 'string' ? v : '';
   if (!(choices as readonly string[]).includes(s)) {
