@@ -1,4 +1,4 @@
-import tls from 'node:tls';
+import type { SecureVersion, TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { tlsAlertName } from '../../protocol/tls-alerts.js';
 import type { Budget } from './clock.js';
@@ -12,13 +12,15 @@ export interface TlsRefusal {
 }
 
 export interface TlsRange {
-  min: tls.SecureVersion;
-  max: tls.SecureVersion;
+  min: SecureVersion;
+  max: SecureVersion;
 }
 
 export type TlsOutcome =
-  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string; ms: number }
+  | { ok: true; socket: TLSSocket; version: string; cipher: string; ms: number }
   | { ok: false; refusal: TlsRefusal; ms: number };
+
+let tlsModule: typeof import('node:tls') | null = null;
 
 /**
  * Upgrades an already-negotiated RDP connection to TLS ([MS-RDPBCGR] 5.4.5.1: the TLS handshake starts right
@@ -26,9 +28,12 @@ export type TlsOutcome =
  * because the point is to measure what a legacy server accepts, not to protect a session; the certificate is
  * not verified for the same reason (it is analysed instead).
  */
-export function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promise<TlsOutcome> {
+export async function startTls(socket: Duplex, range: TlsRange, budget: Budget): Promise<TlsOutcome> {
   const started = Date.now();
   const { ms, byDeadline } = budget.next();
+  // Node's TLS (and OpenSSL's set-up behind it) loads on the first handshake: a scan that reaches no TLS server,
+  // such as a sweep of closed ports, never pays for it.
+  const tls = (tlsModule ??= await import('node:tls'));
   return new Promise<TlsOutcome>((resolve) => {
     let settled = false;
     const s = tls.connect({
@@ -117,7 +122,7 @@ function shorten(s: string): string {
  * it stays ref'd: a peer may still be talking (a server that answers only after our close_notify), and an unref'd
  * timer would let the event loop run dry with a close pending (Node exits 13, silently, mid-scan).
  */
-export function closeTls(s: tls.TLSSocket): void {
+export function closeTls(s: TLSSocket): void {
   s.end();
   const t = setTimeout(() => s.destroy(), CLOSE_GRACE_MS);
   s.once('close', () => clearTimeout(t));

@@ -4,6 +4,7 @@ import { gateExitCode } from '../../src/diagnosis/judge.js';
 import type { Finding, ProbeRecord } from '../../src/record.js';
 import {
   evaluatePolicy,
+  loadYaml,
   parsePolicy,
   policyFromFlags,
   resolveRules,
@@ -11,6 +12,9 @@ import {
   type PolicyRules,
 } from '../../src/policy/index.js';
 import { makeFinding, makeRecord, unreachableRecord } from './factory.js';
+
+// parsePolicy is synchronous; loadPolicy loads the YAML parser itself, these tests parse text directly.
+await loadYaml();
 
 const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
 const evalRules = (rec: ProbeRecord, rules: Partial<PolicyRules>): Finding[] => evaluatePolicy(rec, policyFromFlags(rules));
