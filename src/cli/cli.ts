@@ -24,12 +24,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const parser = new ArgParser('rdprobe', io.stdout)
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
-    .demandCommand('give a command: scan, explain or diff')
+    .demandCommand('give a command: scan, explain, diff or merge')
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .command(
       'scan [targets..]',
       'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
-      (y) => scanOptions(y),
+      (y) => gateOptions(scanOptions(y)),
       async (o) => {
         code = await runScanCommand(
           {
@@ -112,7 +112,41 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         code = diffExitCode(diff, o['fail-on'] as 'regression' | 'none');
       },
     )
-    .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error, 3 runtime error, 130 interrupted.');
+    .command(
+      'merge <files..>',
+      'join the ndjson outputs of one scan run as shards (scan --shard K/N) into the report the whole scan gives: cross-shard duplicates, summary, gate',
+      (y) =>
+        gateOptions(
+          y
+            .positional('files', { describe: 'the ndjson file of every shard (shard-*.ndjson)' })
+            .option('format', { alias: 'f', type: 'string', describe: `output format: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, else ndjson; -o infers it from the extension)` })
+            .option('output', { alias: 'o', type: 'string', array: true, describe: 'write the merged report to this file (repeatable, each in the format of its extension; - is stdout)' })
+            .option('partial', { type: 'boolean', default: false, describe: 'a missing or repeated shard is a warning the report carries, not an error' })
+            .option('explain-inline', { type: 'boolean', default: false, describe: 'findings in json/ndjson/csv carry the catalog text' })
+            .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no notes on stderr (warnings still)' })
+            .option('color', { type: 'boolean', describe: 'force colour on/off in the table' }),
+        ),
+      async (o) => {
+        const { runMergeCommand } = await import('./merge.js');
+        code = await runMergeCommand(
+          {
+            files: o.files as string[],
+            format: o.format === undefined ? undefined : choice('format', o.format, OUTPUT_FORMATS),
+            outputs: outputList(o.output),
+            failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
+            policyFile: o.policy as string | undefined,
+            policyFlags: policyFlags(o),
+            partial: o.partial as boolean,
+            explainInline: o['explain-inline'] as boolean,
+            quiet: o.quiet as boolean,
+            color: o.color as boolean | undefined,
+            argv,
+          },
+          io,
+        );
+      },
+    )
+    .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error (merge: parts of another scan, a shard missing or repeated), 3 runtime error, 130 interrupted.');
 
   try {
     await parser.parse(argv);
@@ -152,6 +186,16 @@ function scanOptions(y: CommandArgs): CommandArgs {
     .option('rate', { type: 'string', describe: 'new connections per second across the scan' })
     .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
     .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })
+    .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
+    .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
+    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+}
+
+/** The gate: --fail-on, --policy and the policy's rule flags (scan and merge). */
+function gateOptions(y: CommandArgs): CommandArgs {
+  return y
     .option('max-clock-skew', { type: 'string', describe: 'policy: |server clock - prober clock| at most this many seconds' })
     .option('fail-on', { type: 'string', describe: `exit 1 when a finding at or above this severity is found: ${FAIL_ON.join(', ')}` })
     .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
@@ -165,12 +209,7 @@ function scanOptions(y: CommandArgs): CommandArgs {
     .option('expected-thumbprint', { type: 'string', array: true, describe: 'policy: HOST=SHA1 (the SSLCertificateSHA1Hash value); repeatable' })
     .option('min-credssp-version', { type: 'string', describe: 'policy: server CredSSP version at least this' })
     .option('allow-unreachable', { type: 'boolean', describe: 'policy: unreachable hosts do not fail the gate' })
-    .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' })
-    .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
-    .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
-    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' });
+    .option('forbid-udp', { type: 'boolean', describe: 'policy: RDP over UDP must not answer' });
 }
 
 function oneLine(message: string): string {

@@ -18,7 +18,7 @@ import { atLeast, bySeverityDesc, writeChunk } from './common.js';
 import { forTerminal } from './escape.js';
 import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
-import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
+import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
 export const TABLE_WIDTH = 99;
@@ -212,7 +212,7 @@ function counts<K extends string>(keys: readonly K[], values: Record<K, number>,
   return keys.map((k) => `${label(k)} ${values[k]}`).join(', ');
 }
 
-export function renderSummary(s: ScanSummary, color = false): string {
+export function renderSummary(s: ScanSummary, color = false, warnings: readonly string[] = []): string {
   const head = `Summary: ${s.hosts} host${s.hosts === 1 ? '' : 's'}, finished ${t(s.finished_at)}`;
   const lines: Span[][] = [
     [{ text: head, style: 'bold' }, ...(s.interrupted ? [{ text: ' (INTERRUPTED)', style: 'yellow' as const }] : [])],
@@ -226,6 +226,7 @@ export function renderSummary(s: ScanSummary, color = false): string {
     lines.push(labelled('top ids', top.map(([id, n]) => `${t(id)} ${n}`).join(', ')));
     lines.push(labelled('next', 'rdprobe explain <id>: causes, server events to look for, checks and fixes'));
   }
+  for (const w of warnings) lines.push([{ text: `  ${'WARNING'.padEnd(LABEL_WIDTH)}`, style: 'yellow' }, { text: t(w) }]);
   return `${lines.map((l) => renderLine(l, color)).join('\n')}\n`;
 }
 
@@ -239,13 +240,16 @@ export function useColor(stream: NodeJS.WritableStream, opts: SinkOptions): bool
 export function createTableSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
   const color = useColor(stream, opts);
   const shown = new Set<string>();
+  let warnings: readonly string[] = [];
   return {
-    begin() {},
+    begin(m: ScanMeta) {
+      warnings = m.warnings ?? [];
+    },
     record(r: ProbeRecord) {
       return writeChunk(stream, renderHost(r, color, shown));
     },
     end(summary: ScanSummary) {
-      return writeChunk(stream, renderSummary(summary, color));
+      return writeChunk(stream, renderSummary(summary, color, warnings));
     },
   };
 }

@@ -14,6 +14,10 @@ export interface ScanMeta {
   argv?: string[];
   /** How many targets the scan expands to, when known up front. */
   targets_total?: number | null;
+  /** `rdprobe merge`: the shard files the report was merged from. */
+  merged_from?: string[];
+  /** What the report cannot vouch for (`rdprobe merge --partial`: a shard missing or repeated); every format says so. */
+  warnings?: string[];
 }
 
 export interface ScanSummary {
