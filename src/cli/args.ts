@@ -152,7 +152,7 @@ export class ArgParser {
     const lines: string[] = [];
     if (cmd === null) {
       lines.push(this.usageText.replace(/\$0/g, this.script), '', 'Commands:');
-      const w = Math.max(...this.commands.map((c) => c.signature.length)) + this.script.length + 3;
+      const w = Math.max(...this.commands.map((c) => c.signature.length)) + this.script.length + 5;
       for (const c of this.commands) lines.push(...columns(`  ${this.script} ${c.signature}`, c.describe, w, this.width));
       lines.push('', 'Options:');
       lines.push(...optionLines(new Map([['help', { ...HELP, alias: 'h' }], ['version', VERSION]]), this.width));
