@@ -69,6 +69,7 @@ await build({
   target: TARGET,
   minify: true,
   legalComments: 'none',
+  define: { RDPROBE_BUILD_VERSION: JSON.stringify(version) },
   // CommonJS code in the bundle (and the lazy packages) needs `require` for node built-ins: one made for this file.
   banner: {
     js: `// rdprobe ${version}: one-file build (node rdprobe.mjs --help). Source: the rdprobe repository, npm run bundle.\nimport { createRequire as __rdprobeCreateRequire } from 'node:module';\nconst require = __rdprobeCreateRequire(import.meta.url);`,
@@ -77,4 +78,5 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(OUT, 0o755);
-console.log(`${OUT}`);
+// stdout stays clean (npm pack --json prints after this script).
+process.stderr.write(`${OUT}\n`);
