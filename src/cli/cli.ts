@@ -257,7 +257,8 @@ function choice<T extends string>(name: string, v: unknown, choices: readonly T[
 /** -o values: each flag one file (`-` is stdout); a flag without a value is an error, not stdout. */
 function outputList(v: unknown): string[] {
   const list = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
-  if (list.some((x) => x === '')) throw new CliError('-o/--output needs a file name (or - for standard output)');
+  // `-o` with nothing after it arrives as an empty array (absent is undefined): never a silent stdout.
+  if ((Array.isArray(v) && v.length === 0) || list.some((x) => x === '')) throw new CliError('-o/--output needs a file name (or - for standard output)');
   return list;
 }
 

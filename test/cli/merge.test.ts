@@ -144,6 +144,10 @@ describe.concurrent('merge: what is refused (exit 2, one line)', () => {
     usageError(await runCli(['merge', shard(1), shard(2), shard(3), '-o', shard(2)]), /would overwrite the input/);
   });
 
+  it('-o without a file name (never a silent stdout)', async () => {
+    usageError(await runCli(['merge', shard(1), shard(2), shard(3), '-o']), /-o\/--output needs a file name/);
+  });
+
   it('no files at all', async () => {
     usageError(await runCli(['merge']), /merge: missing <files>/);
   });
