@@ -9,6 +9,7 @@
 // at start: about 25 ms less than compiling them with the rest (bench `startup`).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import zlib, { brotliCompressSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +41,9 @@ async function lazySource(pkg) {
   return r.outputFiles[0].text;
 }
 
+/** Brotli at its best, as base64. */
+const packed = (text) => brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
+
 const lazy = new Map();
 for (const pkg of LAZY) lazy.set(pkg, await lazySource(pkg));
 
@@ -52,10 +56,16 @@ const lazyPlugin = {
       if (args.kind !== 'dynamic-import') return { errors: [{ text: `${args.path} is imported statically by ${args.importer}: import it with await import() where it is needed` }] };
       return { path: args.path, namespace: 'lazy' };
     });
-    // A CommonJS module of the bundle (run on first import only) that compiles the package's text and exports it.
+    // A CommonJS module of the bundle (run on first import only) that unpacks the package's text, compiles it and
+    // exports it. Brotli and base64: a quarter of the text's size left for Node to read and V8 to scan at start.
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       loader: 'js',
-      contents: `const m = { exports: {} };\nnew Function('module', 'exports', 'require', ${JSON.stringify(lazy.get(args.path))})(m, m.exports, require);\nmodule.exports = m.exports;\n`,
+      contents: [
+        `const text = require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed(lazy.get(args.path)))}, 'base64')).toString('utf8');`,
+        `const m = { exports: {} };`,
+        `new Function('module', 'exports', 'require', text)(m, m.exports, require);`,
+        `module.exports = m.exports;`,
+      ].join('\n'),
     }));
   },
 };
