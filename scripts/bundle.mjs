@@ -36,7 +36,8 @@ async function lazySource(pkg) {
     target: TARGET,
     minify: true,
     write: false,
-    legalComments: 'none',
+    // The packages' licence notices travel with their code.
+    legalComments: 'eof',
     logLevel: 'warning',
   });
   return r.outputFiles[0].text;
@@ -45,14 +46,18 @@ async function lazySource(pkg) {
 /** Brotli at its best, as base64. */
 const packed = (text) => brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
 
-const lazy = new Map();
-for (const pkg of LAZY) lazy.set(pkg, await lazySource(pkg));
-
 /** The names a CommonJS module's text exports (evaluated here, at build time, as it will be at run time). */
 function exportNames(text) {
   const m = { exports: {} };
   new Function('module', 'exports', 'require', text)(m, m.exports, createRequire(import.meta.url));
   return Object.keys(m.exports).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+}
+
+// In LAZY's order, as src/ loads them: @peculiar/x509 needs reflect-metadata's global polyfill in place.
+const lazy = new Map();
+for (const pkg of LAZY) {
+  const text = await lazySource(pkg);
+  lazy.set(pkg, { text, names: exportNames(text) });
 }
 
 const lazyPlugin = {
@@ -67,7 +72,7 @@ const lazyPlugin = {
     // An ES module of the bundle, evaluated on the first import only: it unpacks the package's text, compiles it with
     // a `require` for Node's built-ins, and exports what the package exports. node:module and node:zlib load then.
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
-      const text = lazy.get(args.path);
+      const { text, names } = lazy.get(args.path);
       return {
         loader: 'js',
         contents: [
@@ -76,7 +81,7 @@ const lazyPlugin = {
           `const text = brotliDecompressSync(Buffer.from(${JSON.stringify(packed(text))}, 'base64')).toString('utf8');`,
           `const m = { exports: {} };`,
           `new Function('module', 'exports', 'require', text)(m, m.exports, createRequire(import.meta.url));`,
-          ...exportNames(text).map((k) => `export const ${k} = m.exports.${k};`),
+          ...names.map((k) => `export const ${k} = m.exports.${k};`),
           `export default m.exports;`,
         ].join('\n'),
       };
@@ -92,7 +97,7 @@ await build({
   format: 'esm',
   target: TARGET,
   minify: true,
-  legalComments: 'none',
+  legalComments: 'eof',
   define: { RDPROBE_BUILD_VERSION: JSON.stringify(version) },
   banner: { js: `// rdprobe ${version}: one-file build (node rdprobe.mjs --help). Source: the rdprobe repository, npm run bundle.` },
   plugins: [lazyPlugin],
