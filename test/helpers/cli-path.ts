@@ -1,7 +1,7 @@
 /**
  * Which rdprobe the CLI tests run: `dist/src/cli/main.js` (the TypeScript build, made by test/setup/build.ts), or the
  * one-file build named by RDPROBE_CLI (CI copies dist/rdprobe.mjs into an empty folder and runs the CLI and
- * workflow suites once more against it: `RDPROBE_CLI=/tmp/x/rdprobe.mjs npx vitest run test/cli test/workflow`).
+ * workflow suites once more against it: `RDPROBE_CLI=/tmp/x/rdprobe.mjs npx vitest run test/cli/ test/workflow/`).
  * Every test that spawns the CLI takes the path from here. Not a test file.
  */
 import { isAbsolute, resolve } from 'node:path';
