@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import yargs, { type Argv } from 'yargs';
 import { parsePemBundle } from '../analysis/trust.js';
 import { readErrorText } from '../read-error.js';
 import { explain, formatExplain, listFindings } from '../diagnosis/index.js';
@@ -15,6 +14,7 @@ import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
 import { VERSION } from '../version.js';
+import { ArgParser, type CommandArgs } from './args.js';
 import { parseDuration } from './durations.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { isPasswordArgument, NO_PASSWORD_OPTION } from './password.js';
@@ -33,36 +33,19 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return EXIT.USAGE;
   }
   let code: number = EXIT.OK;
-  const arrayOptions = (): Set<string> => new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
-  const parser: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_DASH : a)))
-    .scriptName('rdprobe')
-    // An array option takes one value per flag (repeat it, or use commas): otherwise `--exclude A B` would
-    // swallow the target B.
-    .parserConfiguration({ 'greedy-arrays': false })
+  const parser = new ArgParser('rdprobe', io.stdout)
     .usage('$0 <command> [options]\n\nProbe RDP servers from the network and explain why connections fail.')
     .version(VERSION)
-    .strict()
-    .demandCommand(1, 'give a command: scan, explain, diff or policy')
-    .recommendCommands()
+    .demandCommand('give a command: scan, explain, diff, merge or policy')
     .wrap(Math.min(110, io.stdout.columns ?? 100))
-    // One-line errors, exit code 2: yargs' default dumps the whole help on every typo.
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new CliError(msg ?? 'invalid arguments');
-    })
-    .exitProcess(false)
-    .middleware((o) => restoreDash(o), true)
-    // A scalar option given twice (`--timeout 1 --timeout 2`) takes the last value, as getopt does; yargs would
-    // hand over [1, 2] and the error would quote "1,2". Array options (--exclude, -o) keep every value.
-    .middleware((o) => lastWins(o, arrayOptions()), true)
     .command(
       'scan [targets..]',
       'probe RDP hosts: protocols, NLA, TLS versions, certificate, CredSSP identity, Standard RDP Security, findings',
-      (y) => scanOptions(y),
+      (y) => gateOptions(scanOptions(y)),
       async (o) => {
         code = await runScanCommand(
           {
-            // `scan -- A B`: what follows `--` is targets too (yargs leaves it in `_`, after the command name).
+            // `scan -- A B`: what follows `--` is targets too (the parser leaves it in `_`, after the command name).
             ...targetsAndFiles([...((o.targets as string[] | undefined) ?? []), ...o._.slice(1).map(String)], o['targets-file'] as string[]),
             ports: ports(o.port),
             exclude: splitList(o.exclude as string[]),
@@ -183,7 +166,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           throw e instanceof ScanFileError ? new CliError(e.message) : e;
         }
         for (const w of [...before.warnings, ...after.warnings]) io.stderr.write(`rdprobe: warning: ${forTerminal(w)}\n`);
-        const diff = diffScans(before, after, { expiringDays: o['expiry-days'] });
+        const diff = diffScans(before, after, { expiringDays: o['expiry-days'] as number });
         const text =
           format === 'json'
             ? diffToJson(diff) + '\n'
@@ -198,16 +181,49 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             throw new CliError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.RUNTIME);
           }
         }
-        code = diffExitCode(diff, o['fail-on']);
+        code = diffExitCode(diff, o['fail-on'] as 'regression' | 'none');
       },
     )
-    .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error, 3 runtime error, 130 interrupted.');
+    .command(
+      'merge <files..>',
+      'join the ndjson outputs of one scan run as shards (scan --shard K/N) into the report the whole scan gives: cross-shard duplicates, summary, gate',
+      (y) =>
+        gateOptions(
+          y
+            .positional('files', { describe: 'the ndjson file of every shard (shard-*.ndjson)' })
+            .option('format', { alias: 'f', type: 'string', describe: `output format: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, else ndjson; -o infers it from the extension)` })
+            .option('output', { alias: 'o', type: 'string', array: true, describe: 'write the merged report to this file (repeatable, each in the format of its extension; - is stdout)' })
+            .option('partial', { type: 'boolean', default: false, describe: 'a missing or repeated shard is a warning the report carries, not an error' })
+            .option('explain-inline', { type: 'boolean', default: false, describe: 'findings in json/ndjson/csv carry the catalog text' })
+            .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no notes on stderr (warnings still)' })
+            .option('color', { type: 'boolean', describe: 'force colour on/off in the table' }),
+        ),
+      async (o) => {
+        const { runMergeCommand } = await import('./merge.js');
+        code = await runMergeCommand(
+          {
+            files: o.files as string[],
+            format: o.format === undefined ? undefined : choice('format', o.format, OUTPUT_FORMATS),
+            outputs: outputList(o.output),
+            failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
+            policyFile: o.policy as string | undefined,
+            policyFlags: policyFlags(o),
+            partial: o.partial as boolean,
+            explainInline: o['explain-inline'] as boolean,
+            quiet: o.quiet as boolean,
+            color: o.color as boolean | undefined,
+            argv,
+          },
+          io,
+        );
+      },
+    )
+    .epilogue('Exit codes: 0 ok, 1 gate failed (--fail-on, --policy, --baseline/diff regression), 2 usage or input error (merge: parts of another scan, a shard missing or repeated), 3 runtime error, 130 interrupted.');
 
   try {
-    await parser.parseAsync();
+    await parser.parse(argv);
   } catch (e) {
     if (e instanceof CliError) {
-      // One line, but all of it: yargs' "Invalid values:" puts the argument and its choices on the next lines.
       // Messages quote what the user typed (targets, ids, file names): escaped like server strings are.
       io.stderr.write(`rdprobe: ${forTerminal(oneLine(e.message))}\n`);
       return e.exitCode;
@@ -232,7 +248,7 @@ function targetsAndFiles(targets: string[], files: string[]): { targets: string[
   return { targets: targets.filter((t) => !t.startsWith('@')), targetsFiles: [...files, ...at.map((t) => t.slice(1))] };
 }
 
-function scanOptions(y: Argv) {
+function scanOptions(y: CommandArgs): CommandArgs {
   // The checks' own switches (--no-tls-versions, --no-udp, ...): adding a check adds its switch here by itself.
   for (const sw of checkSwitches()) y.option(sw.flag, { type: 'boolean', default: sw.default, describe: sw.describe });
   return y
@@ -254,9 +270,29 @@ function scanOptions(y: Argv) {
     .option('rate', { type: 'string', describe: 'new connections per second across the scan' })
     .option('cookie', { type: 'string', default: DEFAULT_SCAN_OPTIONS.cookie ?? '', describe: 'mstshash cookie sent to servers (shows in their logs); "" for none' })
     .option('cert-expiry-days', { type: 'string', default: '30', describe: 'cert_expiring_soon threshold' })
+    .option('csv-rows', { type: 'string', default: 'hosts', describe: 'csv: hosts (one row per host) or suites (one row per host, version and accepted cipher suite: the long form auditors pivot on; needs --tls-suites)' })
+    .option('user', { type: 'string', describe: 'authentication test with this test account: DOMAIN\\user, user@domain or user (password from RDPROBE_PASSWORD, --password-file, or asked on the terminal; see docs/auth.md)' })
+    .option('password-file', { type: 'string', describe: 'file holding the test account\'s password (one line)' })
+    .option('auth', { type: 'boolean', describe: 'authenticate and stop once the server proved its key: the password is not delegated (the default with --user)' })
+    .option('authz', { type: 'boolean', describe: 'also delegate the credentials (TSCredentials) and read the Early User Authorization Result; no session is created' })
+    .option('auth-hosts', { type: 'string', array: true, describe: 'the only targets credentials may be sent to (target syntax; required with several targets)' })
+    .option('pin', { type: 'string', array: true, describe: 'trust a certificate by its SHA-1 thumbprint (certificate.sha1_fingerprint) for the authentication test' })
+    .option('auth-insecure', { type: 'boolean', describe: 'send credentials even when the certificate is not trusted (said in the record)' })
+    .option('logon-timeout', { type: 'string', default: '30', describe: 'with --logon: how long to wait for the logon to complete after the Client Info PDU' })
+    .option('clients', { type: 'string', array: true, describe: `simulate these clients' handshakes (profile ids, comma-separated, or all): ${CLIENT_PROFILE_IDS.join(', ')}` })
+    .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
+    .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
+    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' })
+    .option('details', { type: 'boolean', default: false, describe: 'table: a block of facts per host even for several hosts (default: one line per host, then the summary)' });
+}
+
+/** The gate: --fail-on, --policy (and --policy-preset) and the policy's rule flags (scan and merge). */
+function gateOptions(y: CommandArgs): CommandArgs {
+  return y
     .option('max-clock-skew', { type: 'string', describe: 'policy: |server clock - prober clock| at most this many seconds' })
     .option('fail-on', { type: 'string', describe: `exit 1 when a finding at or above this severity is found: ${FAIL_ON.join(', ')}` })
-    .option('csv-rows', { type: 'string', default: 'hosts', describe: 'csv: hosts (one row per host) or suites (one row per host, version and accepted cipher suite: the long form auditors pivot on; needs --tls-suites)' })
     .option('policy', { type: 'string', describe: 'policy file (YAML or JSON, see docs/policy.md)' })
     .option('require-nla', { type: 'boolean', describe: 'policy: NLA must be required' })
     .option('forbid-standard-rdp-security', { type: 'boolean', describe: 'policy: PROTOCOL_RDP must be refused' })
@@ -277,43 +313,13 @@ function scanOptions(y: Argv) {
     .option('policy-preset', { type: 'string', describe: `a named baseline to gate against: ${PRESET_NAMES.join(', ')} (Mozilla Server Side TLS 5.7); --policy and rule flags override it` })
     .option('require-auth', { type: 'boolean', describe: 'policy: the authentication test must succeed (with --user)' })
     .option('require-logon', { type: 'boolean', describe: 'policy: the logon test must reach the logon notification (with --logon)' })
-    .option('user', { type: 'string', describe: 'authentication test with this test account: DOMAIN\\user, user@domain or user (password from RDPROBE_PASSWORD, --password-file, or asked on the terminal; see docs/auth.md)' })
-    .option('password-file', { type: 'string', describe: 'file holding the test account\'s password (one line)' })
-    .option('auth', { type: 'boolean', describe: 'authenticate and stop once the server proved its key: the password is not delegated (the default with --user)' })
-    .option('authz', { type: 'boolean', describe: 'also delegate the credentials (TSCredentials) and read the Early User Authorization Result; no session is created' })
-    .option('auth-hosts', { type: 'string', array: true, describe: 'the only targets credentials may be sent to (target syntax; required with several targets)' })
-    .option('pin', { type: 'string', array: true, describe: 'trust a certificate by its SHA-1 thumbprint (certificate.sha1_fingerprint) for the authentication test' })
-    .option('auth-insecure', { type: 'boolean', describe: 'send credentials even when the certificate is not trusted (said in the record)' })
-    .option('logon-timeout', { type: 'string', default: '30', describe: 'with --logon: how long to wait for the logon to complete after the Client Info PDU' })
-    .option('clients', { type: 'string', array: true, describe: `simulate these clients' handshakes (profile ids, comma-separated, or all): ${CLIENT_PROFILE_IDS.join(', ')}` })
     .option('forbid-weak-signature', { type: 'boolean', describe: 'policy: certificate not signed with SHA-1 or MD5' })
     .option('min-encryption-level', { type: 'string', describe: 'policy: Standard RDP Security, where accepted, at least at this level (low, client_compatible, high, fips)' })
-    .option('clients-must-connect', { type: 'string', array: true, describe: 'policy: these client profiles must connect (simulated: implies --clients for them)' })
-    .option('baseline', { type: 'string', describe: 'earlier scan (ndjson/json) to diff against; exit 1 on a regression' })
-    .option('resume', { type: 'string', describe: 'skip hosts already in this ndjson output (append to it with -o SAME_FILE)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'progress line on stderr when it is a terminal (--no-progress)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, no notes on stderr' })
-    .option('color', { type: 'boolean', describe: 'force colour on/off in the table (default: on a terminal unless NO_COLOR)' })
-    .option('details', { type: 'boolean', default: false, describe: 'table: a block of facts per host even for several hosts (default: one line per host, then the summary)' });
+    .option('clients-must-connect', { type: 'string', array: true, describe: 'policy: these client profiles must connect (simulated: implies --clients for them)' });
 }
 
-/**
- * yargs drops a bare "-" given to a variadic positional (`scan -`) or an array option (`-i -`): it re-parses
- * positionals as `--targets -` and stops eating array values at anything that starts with "-". So "-" travels
- * through the parser as a placeholder (argv strings cannot contain NUL) and is put back before validation.
- */
-const STDIN_DASH = '\u0000stdin';
 
-function lastWins(o: Record<string, unknown>, arrays: Set<string>): void {
-  for (const [k, v] of Object.entries(o)) if (Array.isArray(v) && k !== '_' && !arrays.has(k) && v.length > 0) o[k] = v[v.length - 1];
-}
 
-function restoreDash(o: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(o)) {
-    if (v === STDIN_DASH) o[k] = '-';
-    else if (Array.isArray(v)) o[k] = v.map((x) => (x === STDIN_DASH ? '-' : x));
-  }
-}
 
 function oneLine(message: string): string {
   return message

@@ -12,5 +12,12 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // The only process-level code: run, then set the exit code and let Node exit on its own once every socket and
 // timer is gone (a forced exit could cut an output write short).
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+// stdin is a getter: Node builds the stream on first access, and only `-` / `-i -` read it.
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+});
 process.exitCode = code;

@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import { POLICY_PRESETS } from '../policy/presets.js';
 import { policyNeedsDeepTls } from '../policy/needs.js';
 /**
  * `rdprobe scan`: wires the input (targets, policy, resume file, baseline) to the runner, every record through the
  * Judge, and the judged records to the outputs. It does not judge and it does not format: it decides what goes
  * where and which exit code the run ends with.
  */
-import { realpathSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_CERT_EXPIRY_DAYS } from '../diagnosis/index.js';
 import { Judge } from '../diagnosis/judge.js';
 import { Outputs, OutputError, type OutputSpec } from '../output/outputs.js';
 import { RecordSpool } from '../output/spool.js';
 import type { OutputFormat, ScanMeta, ScanScope } from '../output/index.js';
-import { FLAGS_SOURCE, loadPolicy, mergePolicies, PolicyError, policyFromFlags, type Policy, type PolicyRules } from '../policy/index.js';
+import type { Policy } from '../policy/index.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../checks/index.js';
 import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { AuthGate, gateStopOf } from '../scan/auth-gate.js';
@@ -28,6 +25,8 @@ import { VERSION } from '../version.js';
 import { planAuth, withPassword, type AuthArgs } from './auth-args.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { Progress } from './progress.js';
+import { gatePolicy } from './gate-policy.js';
+import { outputSpecs, sameFile } from './output-specs.js';
 
 export interface ScanArgs {
   targets: string[];
@@ -74,60 +73,6 @@ export interface Io {
   stdin: NodeJS.ReadStream;
   /** The environment (RDPROBE_PASSWORD); process.env by default. */
   env?: NodeJS.ProcessEnv;
-}
-
-const BY_EXTENSION: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', xml: 'junit', sarif: 'sarif', txt: 'table', html: 'html', htm: 'html' };
-
-/** Format from the output file's extension, so `-o report.xml` does what a CI author expects; null when unknown. */
-export function formatFromExtension(path: string): OutputFormat | null {
-  const ext = path.toLowerCase().split(/[\\/]/).pop()?.split('.') ?? [];
-  return ext.length > 1 ? (BY_EXTENSION[ext[ext.length - 1]!] ?? null) : null;
-}
-
-/** The format of a single output: -f, else the extension, else table on a terminal and ndjson otherwise. */
-export function formatFor(output: string | undefined, stdoutIsTty: boolean): OutputFormat {
-  if (output) return formatFromExtension(output) ?? 'ndjson';
-  return stdoutIsTty ? 'table' : 'ndjson';
-}
-
-/** The same file, however it was spelled (symlinks resolved for files that exist; case-insensitive on Windows). */
-function sameFile(a: string, b: string): boolean {
-  const canon = (p: string): string => {
-    let full = resolvePath(p);
-    try {
-      full = realpathSync(full);
-    } catch {
-      /* not there yet */
-    }
-    return process.platform === 'win32' ? full.toLowerCase() : full;
-  };
-  return canon(a) === canon(b);
-}
-
-function outputSpecs(a: ScanArgs, stdoutIsTty: boolean): OutputSpec[] {
-  const raw = a.outputs.length > 0 ? a.outputs : ['-'];
-  if (raw.length > 1 && a.format !== undefined) {
-    throw new CliError('-f/--format applies to a single output; with several -o, each takes its format from its extension (.ndjson .json .csv .xml .sarif .html .txt)');
-  }
-  const specs: OutputSpec[] = [];
-  for (const o of raw) {
-    const path = o === '-' ? null : o;
-    if (path === '') throw new CliError('-o/--output: empty file name');
-    let format = a.format;
-    if (format === undefined) {
-      if (path === null) format = stdoutIsTty ? 'table' : 'ndjson';
-      else {
-        const byExt = formatFromExtension(path);
-        if (byExt === null && raw.length > 1) throw new CliError(`-o ${path}: cannot tell the format from the extension; use .ndjson .json .csv .xml .sarif .html or .txt`);
-        format = byExt ?? 'ndjson';
-      }
-    }
-    if (specs.some((s) => (s.path === null && path === null) || (s.path !== null && path !== null && sameFile(s.path, path)))) {
-      throw new CliError(`-o ${path ?? '-'} is given twice`);
-    }
-    specs.push({ format, path, append: false });
-  }
-  return specs;
 }
 
 /** The options that change what is measured or judged (record `scan.options` keeps those that differ from the defaults). */
@@ -204,19 +149,7 @@ export async function runScanCommand(args: ScanArgs, io: Io): Promise<number> {
     throw isTargetError(e) ? new CliError(e.message) : e;
   }
 
-  let policy: Policy | null = null;
-  try {
-    const preset = a.policyPreset ? POLICY_PRESETS[a.policyPreset]! : null;
-    const loaded = a.policyFile ? await loadPolicy(a.policyFile) : null;
-    // A preset is the base; the file overrides it, the rule flags override both.
-    const file = preset ? mergePolicies({ source: preset.source, rules: { ...preset.rules }, hosts: [] }, loaded) : loaded;
-    const hasFlags = Object.keys(a.policyFlags).length > 0;
-    policy = file || hasFlags ? mergePolicies(file, hasFlags ? policyFromFlags(a.policyFlags as Partial<PolicyRules>) : null) : null;
-  } catch (e) {
-    if (!(e instanceof PolicyError)) throw e;
-    // A rule flag's problem is named by the flag the user typed, not by the policy key.
-    throw new CliError(e.source === FLAGS_SOURCE && e.key ? `--${e.key.replace(/\[\d+\]$/, '').replace(/_/g, '-').replace(/^expected-thumbprints/, 'expected-thumbprint')}: ${e.problem}` : e.message);
-  }
+  const policy: Policy | null = await gatePolicy(a.policyFile, a.policyFlags, a.policyPreset);
 
   // The clients a policy must let in are simulated whether or not --clients names them: a gate on them needs it.
   // Likewise the TLS deep mode, for a policy whose suite or SSL rules only it can answer.

@@ -14,6 +14,11 @@ import type { DiagnoseOptions } from './types.js';
 export interface JudgeOptions {
   diagnose: DiagnoseOptions;
   policy: Policy | null;
+  /**
+   * The records were judged with a policy this run does not have (`rdprobe merge` without --policy, of shards scanned
+   * with one): their policy findings are kept as they are, and gate as a policy's would. Ignored when `policy` is set.
+   */
+  carriedPolicy?: boolean;
   /** --fail-on; undefined when not given. */
   failOn: Severity | 'none' | undefined;
   /** --explain-inline: findings carry the catalog's text. */
@@ -47,8 +52,9 @@ export class Judge {
   readonly failsGate: (f: Finding) => boolean;
 
   constructor(private readonly o: JudgeOptions) {
-    this.hasGate = o.policy !== null || (o.failOn !== undefined && o.failOn !== 'none');
-    this.failsGate = gatePredicate(o.failOn ?? 'none', { policy: o.policy !== null });
+    const policy = o.policy !== null || o.carriedPolicy === true;
+    this.hasGate = policy || (o.failOn !== undefined && o.failOn !== 'none');
+    this.failsGate = gatePredicate(o.failOn ?? 'none', { policy });
   }
 
   /**
@@ -59,6 +65,7 @@ export class Judge {
   judge(r: ProbeRecord): ProbeRecord {
     const own = diagnose(r, this.o.diagnose);
     if (this.o.policy) own.push(...evaluatePolicy(r, this.o.policy));
+    else if (this.o.carriedPolicy) own.push(...r.findings.filter(isPolicyFinding).map(({ explain: _text, ...f }) => f));
     const streamed = this.fleet.add(r);
     this.note(r, own);
     // In place: the record is ours (just probed, or just read back from a file), and a /16 judges 65536 of them.

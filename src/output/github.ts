@@ -10,7 +10,7 @@ import { DEFAULT_FAIL_ON, atLeast, bySeverityDesc, failsGate, writeChunk } from 
 import { forTerminal, forWorkflowData, forWorkflowProperty } from './escape.js';
 import { explain } from '../diagnosis/index.js';
 import { hostPortKey } from '../targets/key.js';
-import type { OutputSink, SinkOptions } from './types.js';
+import type { OutputSink, ScanMeta, SinkOptions } from './types.js';
 
 export function annotationLevel(f: Finding, failOn: SinkOptions['failOn'] = DEFAULT_FAIL_ON, failing?: SinkOptions['failing']): 'error' | 'warning' | 'notice' {
   if (failsGate(f, { failOn, failing })) return 'error';
@@ -38,7 +38,10 @@ export function explainNotice(id: string): string {
 export function createGithubSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
   const ids = new Set<string>();
   return {
-    begin() {},
+    begin(m: ScanMeta) {
+      if (!m.warnings?.length) return;
+      return writeChunk(stream, m.warnings.map((w) => `::warning title=rdprobe::${forWorkflowData(forTerminal(w))}\n`).join(''));
+    },
     record(r: ProbeRecord) {
       if (r.findings.length === 0) return;
       for (const f of r.findings) ids.add(f.id);

@@ -41,6 +41,8 @@ export function createJsonSink(stream: NodeJS.WritableStream): OutputSink {
       };
       if (meta?.targets_total !== undefined) header['targets_total'] = meta.targets_total;
       if (meta?.argv !== undefined) header['argv'] = meta.argv;
+      if (meta?.merged_from !== undefined) header['merged_from'] = meta.merged_from;
+      if (meta?.warnings?.length) header['warnings'] = meta.warnings;
       const tail = `${count === 0 ? '' : '\n'}],\n"rdprobe":${toSafeJson(header)},\n"summary":${toSafeJson(summary)}}\n`;
       return writeChunk(stream, tail);
     },

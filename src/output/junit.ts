@@ -166,12 +166,16 @@ export function createJunitSink(stream: NodeJS.WritableStream, opts: SinkOptions
     end(summary: ScanSummary) {
       const started = meta ? Date.parse(meta.started_at) : NaN;
       const elapsed = Math.max(0, Date.parse(summary.finished_at) - started) || 0;
+      const warnings = meta?.warnings ?? [];
       const scanCase: TestCase = {
         name: 'scan complete',
         time: elapsed,
         outcome: summary.interrupted
           ? { kind: 'error', message: `scan interrupted after ${summary.hosts} hosts`, type: 'interrupted' }
-          : null,
+          : warnings.length > 0
+            ? // Accepted as incomplete (merge --partial): shown, without failing the report on its own.
+              { kind: 'skipped', message: `incomplete: ${warnings.join('; ')}`, type: 'skipped' }
+            : null,
       };
       const properties: Record<string, string> = {
         version: meta?.version ?? '',
@@ -179,6 +183,7 @@ export function createJunitSink(stream: NodeJS.WritableStream, opts: SinkOptions
         finished_at: summary.finished_at,
         hosts: String(summary.hosts),
         interrupted: String(summary.interrupted),
+        ...(warnings.length > 0 ? { warnings: warnings.join('; ') } : {}),
       };
       const explained: TestCase[] = [...ids].sort().flatMap((id) => {
         const entry = explain(id);

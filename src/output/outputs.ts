@@ -48,8 +48,11 @@ export class Outputs {
     private readonly documents: Open[],
   ) {}
 
-  /** Opens every output; throws OutputError (phase open) for the first that cannot be. */
-  static async open(specs: readonly OutputSpec[], stdout: NodeJS.WritableStream, opts: SinkOptions): Promise<Outputs> {
+  /**
+   * Opens every output; throws OutputError (phase open) for the first that cannot be. `streamed: false` makes every
+   * output a document (`rdprobe merge`: ndjson too gets the final records, in report order).
+   */
+  static async open(specs: readonly OutputSpec[], stdout: NodeJS.WritableStream, opts: SinkOptions, how: { streamed?: boolean } = {}): Promise<Outputs> {
     const opened: Open[] = [];
     try {
       for (const spec of specs) {
@@ -73,9 +76,10 @@ export class Outputs {
       for (const o of opened) o.file?.destroy();
       throw e;
     }
+    const streams = (o: Open): boolean => how.streamed !== false && STREAMED_FORMATS.includes(o.spec.format);
     return new Outputs(
-      opened.filter((o) => STREAMED_FORMATS.includes(o.spec.format)),
-      opened.filter((o) => !STREAMED_FORMATS.includes(o.spec.format)),
+      opened.filter((o) => streams(o)),
+      opened.filter((o) => !streams(o)),
     );
   }
 

@@ -97,6 +97,7 @@ export function createSarifSink(stream: NodeJS.WritableStream, opts: SinkOptions
                 executionSuccessful: !summary.interrupted,
                 ...(meta ? { startTimeUtc: meta.started_at } : {}),
                 endTimeUtc: summary.finished_at,
+                ...(meta?.warnings?.length ? { toolExecutionNotifications: meta.warnings.map((text) => ({ level: 'warning', message: { text } })) } : {}),
               },
             ],
             results,

@@ -25,7 +25,7 @@ import { causeText, topCause } from '../diagnosis/findings.js';
 import { DuplicateGroups, type DuplicateGroup } from './duplicates.js';
 import { hostFacts, tlsRangeText } from './host-facts.js';
 import { clientLines } from './clients-table.js';
-import type { OutputSink, ScanSummary, SinkOptions } from './types.js';
+import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
 /** Lines are clipped to this many columns (the brief: under ~100). */
 export const TABLE_WIDTH = 99;
@@ -276,9 +276,10 @@ function duplicateLines(groups: readonly DuplicateGroup[]): Span[][] {
 
 /**
  * The summary of a scan. `duplicates` adds the duplicate groups (the line view collects them); `topIds` false leaves
- * out the most frequent finding ids (the line view lists every id just above).
+ * out the most frequent finding ids (the line view lists every id just above); `warnings` are what the report
+ * cannot vouch for (rdprobe merge --partial).
  */
-export function renderSummary(s: ScanSummary, color = false, more: { duplicates?: readonly DuplicateGroup[]; topIds?: boolean } = {}): string {
+export function renderSummary(s: ScanSummary, color = false, more: { duplicates?: readonly DuplicateGroup[]; topIds?: boolean; warnings?: readonly string[] } = {}): string {
   const head = `Summary: ${s.hosts} host${s.hosts === 1 ? '' : 's'}, finished ${t(s.finished_at)}`;
   const lines: Span[][] = [
     [{ text: head, style: 'bold' }, ...(s.interrupted ? [{ text: ' (INTERRUPTED)', style: 'yellow' as const }] : [])],
@@ -293,6 +294,7 @@ export function renderSummary(s: ScanSummary, color = false, more: { duplicates?
     lines.push(labelled('top ids', top.map(([id, n]) => `${t(id)} ${n}`).join(', ')));
     lines.push(labelled('next', 'rdprobe explain <id>: causes, server events to look for, checks and fixes'));
   }
+  for (const w of more.warnings ?? []) lines.push([{ text: `  ${'WARNING'.padEnd(LABEL_WIDTH)}`, style: 'yellow' }, { text: t(w) }]);
   return `${lines.map((l) => renderLine(l, color)).join('\n')}\n`;
 }
 
@@ -396,8 +398,11 @@ export function createTableSink(stream: NodeJS.WritableStream, opts: SinkOptions
     duplicates.add(r);
     return renderHostLine(r, color);
   };
+  let warnings: readonly string[] = [];
   return {
-    begin() {},
+    begin(m: ScanMeta) {
+      warnings = m.warnings ?? [];
+    },
     record(r: ProbeRecord) {
       if (mode === 'blocks') return writeChunk(stream, renderHost(r, color, shown));
       if (mode === 'first') {
@@ -413,9 +418,9 @@ export function createTableSink(stream: NodeJS.WritableStream, opts: SinkOptions
       return writeChunk(stream, line(r));
     },
     end(summary: ScanSummary) {
-      if (mode === 'lines') return writeChunk(stream, `\n${findings.render(color)}${renderSummary(summary, color, { duplicates: duplicates.result(), topIds: false })}`);
+      if (mode === 'lines') return writeChunk(stream, `\n${findings.render(color)}${renderSummary(summary, color, { duplicates: duplicates.result(), topIds: false, warnings })}`);
       const only = first === null ? '' : renderHost(first, color, shown);
-      return writeChunk(stream, only + renderSummary(summary, color));
+      return writeChunk(stream, only + renderSummary(summary, color, { warnings }));
     },
   };
 }

@@ -16,6 +16,10 @@ export interface ScanMeta {
   targets_total?: number | null;
   /** What was asked for, for the reports people read (html); the other formats do not use it. */
   scope?: ScanScope;
+  /** `rdprobe merge`: the shard files the report was merged from. */
+  merged_from?: string[];
+  /** What the report cannot vouch for (`rdprobe merge --partial`: a shard missing or repeated); every format says so. */
+  warnings?: string[];
 }
 
 /** The scan as the user asked for it: targets, exclusions and the options that shape what was measured. */

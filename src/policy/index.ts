@@ -14,6 +14,7 @@ export {
 export {
   FLAGS_SOURCE,
   loadPolicy,
+  loadYaml,
   mergePolicies,
   normaliseThumbprint,
   normaliseTlsVersion,

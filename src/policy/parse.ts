@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { extname } from 'node:path';
-import { createRequire } from 'node:module';
 import { decodeText, jsonErrorMessage } from './text.js';
 import { readErrorText } from '../read-error.js';
 import { hostPortKey } from '../targets/key.js';
@@ -391,14 +390,20 @@ function firstLine(s: string): string {
   return (s.split(/\r?\n/)[0] ?? s).replace(/:\s*$/, '');
 }
 
-/** The YAML parser, loaded on the first YAML policy: most scans have no policy and should not pay for it. */
+/**
+ * The YAML parser, loaded (loadYaml) before the first YAML policy is parsed: most scans have no policy and should not
+ * pay for it. A dynamic import, so the one-file build carries it and loads it only then.
+ */
 let yamlModule: typeof import('yaml') | null = null;
+export async function loadYaml(): Promise<void> {
+  yamlModule ??= await import('yaml');
+}
 function parseDocument(...args: Parameters<typeof import('yaml').parseDocument>): ReturnType<typeof import('yaml').parseDocument> {
-  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  if (!yamlModule) throw new Error('parsePolicy: the YAML parser is not loaded (await loadYaml() first)');
   return yamlModule.parseDocument(...args);
 }
 
-/** Parse policy text (JSON or YAML: by the extension of sourceName, else by content). */
+/** Parse policy text (JSON or YAML: by the extension of sourceName, else by content; YAML needs loadYaml() first). */
 export function parsePolicy(text: string, sourceName: string): Policy {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (looksLikeJson(text, sourceName)) {
@@ -427,7 +432,10 @@ export async function loadPolicy(path: string): Promise<Policy> {
   } catch (err) {
     throw new PolicyError(path, null, `cannot read policy file: ${readErrorText(err)}`);
   }
-  return parsePolicy(decodeText(buf), path);
+  const text = decodeText(buf);
+  // YAML reads both: a YAML file, and a JSON one's duplicate keys (JSON.parse silently keeps the last).
+  await loadYaml();
+  return parsePolicy(text, path);
 }
 
 /**

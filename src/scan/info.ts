@@ -36,17 +36,28 @@ export interface ScanInfoInput {
   shard: Shard | undefined;
 }
 
+/** The digest a policy is stamped with (record `scan.policy`): its rules and per-host overrides, not where it came from. */
+export function policyDigest(policy: Policy | null): string | null {
+  return policy ? digest({ rules: policy.rules, hosts: policy.hosts.map((h) => ({ key: h.key, rules: h.rules })) }) : null;
+}
+
 export function scanInfo(i: ScanInfoInput): ScanInfo | null {
   const options = Object.fromEntries(Object.entries(i.options).filter(([k, v]) => i.defaults[k] !== v));
-  const policy = i.policy ? digest({ rules: i.policy.rules, hosts: i.policy.hosts.map((h) => ({ key: h.key, rules: h.rules })) }) : null;
+  return stamp(options, policyDigest(i.policy), i.shard ? { targets: digest(i.targets), shard: `${i.shard.index}/${i.shard.count}` } : null);
+}
+
+/**
+ * The stamp the records of a whole scan carry once its shards are merged (`rdprobe merge`): what the same scan run
+ * unsharded would have stamped them with, judged with `policy` (a digest, or null for none).
+ */
+export function unshardedInfo(sharded: ScanInfo, policy: string | null): ScanInfo | null {
+  return stamp(sharded.options, policy, null);
+}
+
+function stamp(options: ScanInfo['options'], policy: string | null, shard: { targets: string; shard: string } | null): ScanInfo | null {
   // The usual scan (default options, no policy, no shard) is stamped null: it keeps every record small.
-  if (Object.keys(options).length === 0 && policy === null && !i.shard) return null;
-  return {
-    options,
-    policy,
-    targets: i.shard ? digest(i.targets) : null,
-    shard: i.shard ? `${i.shard.index}/${i.shard.count}` : null,
-  };
+  if (Object.keys(options).length === 0 && policy === null && !shard) return null;
+  return { options, policy, targets: shard?.targets ?? null, shard: shard?.shard ?? null };
 }
 
 /** Why records stamped `was` cannot be continued by a run stamped `now` (null when they can). */

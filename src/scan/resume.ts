@@ -7,7 +7,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { RECORD_SCHEMA_VERSION, type ProbeRecord, type ScanInfo } from '../record.js';
 import { hostPortKey } from '../targets/key.js';
 import { scanMismatch } from './info.js';
@@ -41,6 +40,8 @@ function check(v: unknown, line: number, path: string, now: ScanInfo | null): Pr
 }
 
 async function* lines(path: string): AsyncGenerator<string> {
+  // Loaded here: only --resume reads a file back line by line.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   yield* rl;
 }

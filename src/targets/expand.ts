@@ -29,8 +29,8 @@
  * ASCII key "host:port" ("[v6]:port" for IPv6, zone included), finished with the murmur3 fmix32 avalanche so
  * that consecutive addresses spread evenly. The assignment depends only on the target, never on the order
  * or grouping of items, so N shards are disjoint and together are exactly the unsharded scan, on any
- * machine. Merging: the shard outputs are NDJSON (one record per line), so concatenate them:
- *   cat shard1.ndjson shard2.ndjson ... > all.ndjson      (PowerShell: Get-Content shard*.ndjson | Set-Content all.ndjson)
+ * machine. Merging: `rdprobe merge shard-*.ndjson -o all.ndjson` (src/cli/merge.ts) checks the parts are one scan's
+ * and whole, and judges the set as one scan (cross-shard duplicates, summary, gate).
  * Changing this hash changes which shard scans what: treat it as a stable format.
  */
 import { formatAddress, parseIPv4, parseIPv6, splitZone } from './address.js';

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { TransportError, classifySocketError } from './errors.js';
 
 /**
@@ -11,6 +10,8 @@ export async function resolveHost(host: string, timeoutMs: number): Promise<stri
     timer = setTimeout(() => reject(new TransportError('timeout', `resolving ${host} took longer than ${timeoutMs} ms`)), timeoutMs);
   });
   try {
+    // Loaded on the first name: a scan of addresses never resolves anything.
+    const { lookup } = await import('node:dns/promises');
     const r = await Promise.race([lookup(host, { verbatim: true }), timeout]);
     return r.address;
   } catch (e) {

@@ -61,15 +61,29 @@ export async function exchangeFirstFlight(conn: RdpConnection, hello: HelloToSen
   const lengthOf = (b: Uint8Array): number | null => {
     if (b.length > 0 && (b[0]! & 0x80) === 0) {
       const before = records;
-      for (let n = recordFrameLength(b.subarray(whole)); n !== null && whole + n <= b.length; n = recordFrameLength(b.subarray(whole))) {
+      // Whole records, up to the cap: a flight that completes within them (a fatal alert first, then a flood) is
+      // still read; one that does not is not a first flight.
+      // Bytes after a complete flight may be something else (xrdp follows its alert with a cleartext MCS Disconnect
+      // Provider Ultimatum): only what comes before the first complete record decides that the answer is not TLS.
+      const frame = (): number | null => {
+        try {
+          return recordFrameLength(b.subarray(whole));
+        } catch (e) {
+          if (records > 0 && e instanceof DecodeError) return null;
+          throw e;
+        }
+      };
+      for (let n = frame(); n !== null && whole + n <= b.length && records < MAX_FIRST_FLIGHT_RECORDS; n = frame()) {
         whole += n;
-        if (++records > MAX_FIRST_FLIGHT_RECORDS) throw new DecodeError('tls', whole, `more than ${MAX_FIRST_FLIGHT_RECORDS} records without a complete first flight`);
+        records++;
       }
       if (records === before) return null;
     }
     const f = readFirstFlight(b.subarray(0, b[0]! & 0x80 ? b.length : whole), opts);
     if (f.kind !== 'empty') partial = f;
-    return f.complete ? f.consumed : null;
+    if (f.complete) return f.consumed;
+    if (records >= MAX_FIRST_FLIGHT_RECORDS) throw new DecodeError('tls', whole, `more than ${MAX_FIRST_FLIGHT_RECORDS} records without a complete first flight`);
+    return null;
   };
   const done = (ended: FirstFlightExchange['ended'], flight: FirstFlight | null, detail: string | null): FirstFlightExchange => ({
     flight,

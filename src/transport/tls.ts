@@ -1,4 +1,4 @@
-import tls from 'node:tls';
+import type { SecureVersion, TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { tlsAlertName } from '../../protocol/tls-alerts.js';
 import type { Budget } from './clock.js';
@@ -13,12 +13,12 @@ export interface TlsRefusal {
 }
 
 export interface TlsRange {
-  min: tls.SecureVersion;
-  max: tls.SecureVersion;
+  min: SecureVersion;
+  max: SecureVersion;
 }
 
 export type TlsOutcome =
-  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string; ms: number; verification: TlsVerification | null }
+  | { ok: true; socket: TLSSocket; version: string; cipher: string; ms: number; verification: TlsVerification | null }
   | { ok: false; refusal: TlsRefusal; ms: number };
 
 /** What node:tls's own chain verification said (only when startTls was given a trust store). */
@@ -28,6 +28,8 @@ export interface TlsVerification {
   /** TLSSocket.authorizationError, e.g. DEPTH_ZERO_SELF_SIGNED_CERT. */
   error: string | null;
 }
+
+let tlsModule: typeof import('node:tls') | null = null;
 
 /**
  * Upgrades an already-negotiated RDP connection to TLS ([MS-RDPBCGR] 5.4.5.1: the TLS handshake starts right
@@ -39,9 +41,12 @@ export interface TlsVerification {
  * security level, and the chain verified against the store; the handshake still completes when verification
  * fails (the caller decides, from `verification`, whether anything secret may follow).
  */
-export function startTls(socket: Duplex, range: TlsRange, budget: Budget, trust?: TrustStore): Promise<TlsOutcome> {
+export async function startTls(socket: Duplex, range: TlsRange, budget: Budget, trust?: TrustStore): Promise<TlsOutcome> {
   const started = Date.now();
   const { ms, byDeadline } = budget.next();
+  // Node's TLS (and OpenSSL's set-up behind it) loads on the first handshake: a scan that reaches no TLS server,
+  // such as a sweep of closed ports, never pays for it.
+  const tls = (tlsModule ??= await import('node:tls'));
   return new Promise<TlsOutcome>((resolve) => {
     let settled = false;
     const s = tls.connect({
@@ -132,7 +137,7 @@ function shorten(s: string): string {
  * it stays ref'd: a peer may still be talking (a server that answers only after our close_notify), and an unref'd
  * timer would let the event loop run dry with a close pending (Node exits 13, silently, mid-scan).
  */
-export function closeTls(s: tls.TLSSocket): void {
+export function closeTls(s: TLSSocket): void {
   s.end();
   const t = setTimeout(() => s.destroy(), CLOSE_GRACE_MS);
   s.once('close', () => clearTimeout(t));
@@ -143,7 +148,7 @@ export function closeTls(s: tls.TLSSocket): void {
  * messages matter (the logon test's Disconnect Provider Ultimatum), so that closing the TCP connection under it
  * cannot cut them off before the TLS layer has flushed them.
  */
-export function closeTlsAndWait(s: tls.TLSSocket): Promise<void> {
+export function closeTlsAndWait(s: TLSSocket): Promise<void> {
   if (s.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     s.once('close', () => resolve());

@@ -1,4 +1,3 @@
-import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Budget } from './clock.js';
 import { now, since } from './clock.js';
@@ -71,6 +70,8 @@ export async function udpExchange(
   if (ms <= 0) throw new TransportError('deadline', 'host deadline reached before the datagram exchange');
   if (counter) counter.datagramExchanges++;
 
+  // Loaded on the first exchange: the UDP check runs only on hosts that answered as RDP servers over TCP.
+  const dgram = await import('node:dgram');
   const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
   return new Promise<UdpExchangeResult>((resolve, reject) => {
     let settled = false;

@@ -132,6 +132,13 @@ describe('SCRIPTED legacy servers (Debian OpenSSL 3 cannot serve these)', () => 
     expect(r.tls!.attempts['tls1.2'].refusal?.detail).toMatch(/TLS_AES_128_GCM_SHA256, not (offered|allowed)/);
   });
 
+  it('an alert followed in the same segment by a cleartext MCS Disconnect Provider Ultimatum (what xrdp sends) is the alert', async () => {
+    // The alert record (fatal protocol_version), then the TPKT xrdp writes after its TLS layer gave up.
+    const alertThenDpu = Uint8Array.from(Buffer.from('1503010002024603000009' + '02f0802180', 'hex'));
+    const { r } = await probe(() => ({ send: alertThenDpu, then: 'close' }), OPTS);
+    for (const v of ['tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const) expect(r.tls!.attempts[v].refusal, v).toMatchObject({ kind: 'alert', alert: 70, alert_description: 'protocol_version' });
+  });
+
   it('without --tls-suites, the default probe stays within its 12 connections and measures no SSL', async () => {
     const { r } = await probe(scriptedServer({ versions: [0x0300, 0x0301], suites: [RC4_SHA, AES128], preference: 'server', certificate: cert }), OPTS);
     expect(r.connections).toBeLessThanOrEqual(12);

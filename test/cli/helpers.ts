@@ -1,5 +1,5 @@
 /**
- * Helpers for the CLI tests: run the built CLI (dist/src/cli/main.js) as a child process, read its output as it
+ * Helpers for the CLI tests: run the built CLI (dist/src/cli/main.js, or RDPROBE_CLI: test/helpers/cli-path.ts) as a child process, read its output as it
  * arrives, and start tiny RDP-ish servers on 127.0.80.x. Not a test file itself (no .test.ts suffix).
  *
  * Network rules: servers only on 127.0.80.1-254 (ephemeral ports, so parallel test files and other engineers'
@@ -11,9 +11,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_BUILD_HINT, CLI_UNDER_TEST } from '../helpers/cli-path.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const MAIN = join(ROOT, 'dist/src/cli/main.js');
+export const MAIN = CLI_UNDER_TEST;
 
 /** Fast, bounded probe options for every scan in these tests. */
 export const FAST = ['--timeout', '1', '--host-timeout', '3'] as const;
@@ -46,7 +47,7 @@ export interface RunOptions {
 }
 
 function ensureBuilt(): void {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: ${CLI_BUILD_HINT}`);
 }
 
 /** Environment for the child: no colour forcing, no inherited NO_COLOR surprises. */
@@ -56,7 +57,7 @@ function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Start `node dist/src/cli/main.js ...args` with piped stdio. */
+/** Start `node <CLI under test> ...args` with piped stdio. */
 export function spawnCli(args: readonly string[], o: RunOptions = {}): ChildProcessWithoutNullStreams {
   ensureBuilt();
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: o.cwd ?? ROOT, env: childEnv(o.env), stdio: 'pipe' });

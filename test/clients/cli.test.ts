@@ -5,12 +5,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../src/policy/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadYaml, parsePolicy } from '../../src/policy/index.js';
 import { parseCsv, parseNdjson, runCli, tempDir } from '../cli/helpers.js';
 
 const enabled = process.env.RDPROBE_LAB === '1';
 const IDS = /mstsc-win11, mstsc-win10, .*freerdp-2, remmina/;
+
+
+// parsePolicy reads YAML with the parser loadYaml loads (policies stay off a scan's start-up path).
+beforeAll(loadYaml);
 
 describe('--clients input errors', () => {
   it('an unknown profile id: exit 2, one line naming it and every id', async () => {

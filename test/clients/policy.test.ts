@@ -3,12 +3,12 @@
  * unverified, never a pass), the two rules policy --from needed (forbid_weak_signature, min_encryption_level), the
  * policy a reference record yields (it passes on that record, fails on one that differs), and diff on clients.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clientVerdict, type VerdictContext } from '../../src/analysis/client-compat.js';
 import type { HandshakeSeen } from '../../src/analysis/client-handshake.js';
 import { clientProfile } from '../../src/clients/index.js';
 import { diffScans } from '../../src/diff/index.js';
-import { evaluatePolicy, parsePolicy, PolicyError, policyFromFlags, type PolicyRules } from '../../src/policy/index.js';
+import { evaluatePolicy, loadYaml, parsePolicy, PolicyError, policyFromFlags, type PolicyRules } from '../../src/policy/index.js';
 import { policyFromRecord } from '../../src/policy/from-record.js';
 import type { ClientVerdict, Finding, ProbeRecord } from '../../src/record.js';
 import { certificate, rdpSecurity, selects } from '../helpers/record-factory.js';
@@ -24,6 +24,10 @@ const refused: HandshakeSeen = { ...ok, tls: { kind: 'alert', alert: 70, name: '
 const verdict = (id: string, seen: HandshakeSeen): ClientVerdict =>
   clientVerdict(clientProfile(id)!, seen, { ...CTX, credssp: { version: 6, error_code: null, ntlm: null, failure: null }, tls: makeRecord().tls });
 const okTls10: HandshakeSeen = { ...ok, tls: { kind: 'answered', version: 0x0301, suite: 0xc014, helloRetry: false, problems: [] } };
+
+
+// parsePolicy reads YAML with the parser loadYaml loads (policies stay off a scan's start-up path).
+beforeAll(loadYaml);
 
 describe('clients_must_connect', () => {
   it('parses profile ids, rejects unknown ones naming every id, and refuses an empty list', () => {

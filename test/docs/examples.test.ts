@@ -153,6 +153,8 @@ describe.skipIf(!LAB)('docs examples: each runs against the lab with the documen
     // An enterprise CA's certificate as docs/auth.md names it (any real PEM certificate will do for the examples).
     copyFileSync(join(ROOT, 'test/fixtures/certs/rsa2048-ca-signed-expired.pem'), join(d, 'corp-ca.pem'));
     for (const f of ['before.ndjson', 'after.ndjson']) execFileSync(join(bin, 'rdprobe'), ['scan', '-i', 'servers.txt', '-o', f, '--timeout', '2'], { cwd: d, env, stdio: 'ignore' });
+    // The shards of one scan, for the merge examples.
+    for (const k of [1, 2]) execFileSync(join(bin, 'rdprobe'), ['scan', '-i', 'servers.txt', '--shard', `${k}/2`, '-o', `shard-${k}.ndjson`, '--timeout', '2'], { cwd: d, env, stdio: 'ignore' });
     return d;
   }
 

@@ -4,8 +4,8 @@
  * Peers listen on 127.0.60.100-149 (this file's part of our range).
  */
 import { spawnSync } from 'node:child_process';
+import { CLI_BUILD_HINT, CLI_UNDER_TEST } from '../helpers/cli-path.js';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeRecord } from '../../src/record.js';
 import { parseXml } from '../output/xml.js';
@@ -33,7 +33,7 @@ import {
   wrongProtocol,
 } from './peers.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const MAIN = CLI_UNDER_TEST;
 const HOST_TIMEOUT_MS = 3000;
 const MARGIN_MS = 4000; // process start-up and shutdown on a busy machine, not a speed target
 
@@ -88,7 +88,7 @@ function parseCsv(text: string): string[][] {
 
 const peers: Peer[] = [];
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: ${CLI_BUILD_HINT}`);
 });
 afterAll(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));

@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import type { ProbeRecord, ProtocolKey, TlsVersionKey } from '../../src/record.js';
+import { CLI_UNDER_TEST } from '../helpers/cli-path.js';
 
 /**
  * The real CLI against the real lab (lab/lab.sh: xrdp 0.9.21 and FreeRDP 2.11 from Debian, hostile peers).
@@ -11,7 +11,7 @@ import type { ProbeRecord, ProtocolKey, TlsVersionKey } from '../../src/record.j
  * Runs when RDPROBE_LAB=1 (.ci/run starts the lab and sets it); with RDPROBE_LAB=1 a missing lab is a failure.
  */
 const LAB = process.env.RDPROBE_LAB === '1';
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const CLI = CLI_UNDER_TEST;
 const run = promisify(execFile);
 
 const XRDP = Array.from({ length: 14 }, (_, i) => `127.0.10.${i + 1}`);

@@ -4,6 +4,7 @@ import { gateExitCode } from '../../src/diagnosis/judge.js';
 import type { Finding, ProbeRecord } from '../../src/record.js';
 import {
   evaluatePolicy,
+  loadYaml,
   parsePolicy,
   policyFromFlags,
   resolveRules,
@@ -13,6 +14,9 @@ import {
 import { makeFinding, makeRecord, unreachableRecord } from './factory.js';
 import { suite } from '../helpers/record-factory.js';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
+
+// parsePolicy is synchronous; loadPolicy loads the YAML parser itself, these tests parse text directly.
+await loadYaml();
 
 const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
 const evalRules = (rec: ProbeRecord, rules: Partial<PolicyRules>): Finding[] => evaluatePolicy(rec, policyFromFlags(rules));

@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import {
   PolicyError,
   loadPolicy,
+  loadYaml,
   mergePolicies,
   normaliseThumbprint,
   parsePolicy,
   policyFromFlags,
 } from '../../src/policy/index.js';
+
+// parsePolicy is synchronous; loadPolicy loads the YAML parser itself, these tests parse text directly.
+await loadYaml();
 
 function expectPolicyError(fn: () => unknown, key: string | null, re?: RegExp): PolicyError {
   let caught: unknown;

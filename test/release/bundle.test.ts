@@ -1,0 +1,95 @@
+/**
+ * The one-file build (scripts/bundle.mjs, `npm run bundle`): dist/rdprobe.mjs imports nothing but Node's own
+ * modules, runs from an empty folder (no node_modules anywhere above it), loads its lazily imported parts when used
+ * (YAML for a policy file, X.509 for a certificate), gives the records the TypeScript build gives, and is what
+ * `npm pack` ships as the `rdprobe` command. The whole CLI suite runs against it in CI too (RDPROBE_CLI, .ci/run).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseNdjson, tempDir } from '../cli/helpers.js';
+import type { ProbeRecord } from '../../src/record.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUNDLE = join(ROOT, 'dist/rdprobe.mjs');
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; dependencies?: object };
+const LAB = process.env['RDPROBE_LAB'] === '1';
+const tmp = tempDir('rdprobe-bundle-');
+const copy = join(tmp.dir, 'rdprobe.mjs');
+
+function run(file: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [file, ...args], { cwd: dirname(file), encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // dist/src is fresh (test/setup/build.ts); bundle it as `npm run bundle` does, then copy it somewhere empty.
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+  copyFileSync(BUNDLE, copy);
+  for (let dir = tmp.dir; dirname(dir) !== dir; dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), `${dir}/node_modules`).toBe(false);
+  return () => tmp.cleanup();
+}, 180_000);
+
+describe('the one-file build', () => {
+  it("imports only Node's own modules", () => {
+    const text = readFileSync(BUNDLE, 'utf8');
+    // A specifier starts like a module name (an option named "from" followed by `,{` is not one).
+    const specifiers = [...text.matchAll(/\bfrom\s*"([@\w./:-][^"]*)"|\bimport\s*\(\s*"([^"]+)"\s*\)|\brequire\s*\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+    expect(specifiers.length).toBeGreaterThan(5);
+    const foreign = specifiers.filter((s) => !(s.startsWith('node:') || builtinModules.includes(s)));
+    expect(foreign).toEqual([]);
+  });
+
+  it('is the package: bin rdprobe, in the packed files, no runtime dependencies to install', () => {
+    expect(PKG.bin['rdprobe']).toBe('dist/rdprobe.mjs');
+    expect(PKG.dependencies ?? {}).toEqual({});
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toContain('dist/rdprobe.mjs');
+    expect(files).toContain('Dockerfile');
+    expect(files.filter((f) => f.startsWith('dist/') && f !== 'dist/rdprobe.mjs')).toEqual([]);
+  });
+
+  it('runs from an empty folder: --version, a scan of a closed port, a YAML policy, explain', () => {
+    const v = run(copy, ['--version']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toBe(`${PKG.version}\n`);
+
+    const s = run(copy, ['scan', '127.0.51.40', '--timeout', '1', '-f', 'ndjson']);
+    expect(s.code, s.stderr).toBe(0);
+    const [rec] = parseNdjson(s.stdout) as unknown as ProbeRecord[];
+    expect(rec).toMatchObject({ host: '127.0.51.40', status: 'unreachable', failure: { stage: 'tcp', reason: 'refused' } });
+
+    const policy = join(tmp.dir, 'policy.yml');
+    writeFileSync(policy, '# YAML: loaded on first use\nrequire_nla: true\n');
+    const p = run(copy, ['scan', '127.0.51.40', '--timeout', '1', '--policy', policy, '-f', 'ndjson']);
+    expect(p.code, p.stderr).toBe(1);
+    expect((parseNdjson(p.stdout)[0] as unknown as ProbeRecord).findings.map((f) => f.id)).toContain('policy_unreachable');
+
+    const e = run(copy, ['explain', '--list']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout.split('\n').length).toBeGreaterThan(20);
+  });
+
+  it.runIf(LAB)('gives the records the TypeScript build gives (certificate, CredSSP, Standard Security)', () => {
+    const targets = ['127.0.10.2', '127.0.10.3', '127.0.20.1'];
+    const args = ['scan', ...targets, '--timeout', '3', '--host-timeout', '30', '-f', 'json'];
+    const one = run(copy, args);
+    const two = run(join(ROOT, 'dist/src/cli/main.js'), args);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const comparable = (text: string): unknown[] =>
+      (JSON.parse(text) as { records: ProbeRecord[] }).records.map((r) => {
+        // When and how long, and the server's clock: what two scans of one server may differ in.
+        const { scanned_at: _when, timings_ms: _took, ...x } = structuredClone(r);
+        if (x.credssp?.ntlm) x.credssp.ntlm = { ...x.credssp.ntlm, server_time: null, clock_skew_seconds: null };
+        return x;
+      });
+    const a = comparable(one.stdout) as Pick<ProbeRecord, 'certificate'>[];
+    expect(a.map((r) => r.certificate?.sha1_fingerprint ?? null).filter(Boolean)).toHaveLength(2);
+    expect(a).toEqual(comparable(two.stdout));
+  }, 120_000);
+});
