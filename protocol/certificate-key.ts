@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from './node-crypto.js';
 import { Reader } from './reader.js';
 
 /**

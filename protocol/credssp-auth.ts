@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from './node-crypto.js';
 import { BER_TAG_SEQUENCE, readBerInteger, readBerOctetString, readBerTlv } from './ber.js';
 import { Reader } from './reader.js';
 import { constantTimeEqual, type NtlmSessionSecurity } from './ntlm-session.js';

@@ -1,4 +1,4 @@
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes } from './node-crypto.js';
 import { subjectPublicKeyOf, tlsServerEndPointHash } from './certificate-key.js';
 import { TS_REQUEST_VERSION_MAX_KNOWN, decodeTsRequest, encodeTsRequest, type TsRequest } from './credssp.js';
 import {

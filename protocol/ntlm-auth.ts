@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac } from './node-crypto.js';
 import { md4 } from './crypto/md4.js';
 import { rc4 } from './crypto/rc4.js';
 import { Reader } from './reader.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../node-crypto.js';
 import { DecodeError } from '../errors.js';
 import { Reader } from '../reader.js';
 import { bodyReader, decodeHandshakeMessages, encodeHandshake, HANDSHAKE_CLIENT_HELLO, handshakeTypeName } from './handshake.js';

@@ -1,4 +1,4 @@
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from '../node-crypto.js';
 import { DecodeError } from '../errors.js';
 import { namedGroupName, SECP256R1, SECP384R1, SECP521R1, X25519, X448 } from './groups.js';
 

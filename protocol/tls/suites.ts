@@ -565,19 +565,23 @@ export function describe(id: number, iana: string, openssl: string | null): Ciph
   };
 }
 
-/** Every registry entry by value. */
-export const CIPHER_SUITES: ReadonlyMap<number, CipherSuiteInfo> = new Map(REGISTRY.map(([id, iana, o]) => [id, describe(id, iana, o ?? null)]));
+// Derived on first use, not at module load: deriving the 352 rows costs several milliseconds, and a scan that never
+// reads a suite (a closed port, the default checks) should not pay them at start-up (issue 19, bench `startup`).
+let suites: ReadonlyMap<number, CipherSuiteInfo> | undefined;
+let names: Readonly<Record<number, string>> | undefined;
 
-/** IANA description by value, for output. */
-export const CIPHER_SUITE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(REGISTRY.map(([id, iana]) => [id, iana]));
+/** Every registry entry by value. */
+export function cipherSuites(): ReadonlyMap<number, CipherSuiteInfo> {
+  return (suites ??= new Map(REGISTRY.map(([id, iana, o]) => [id, describe(id, iana, o ?? null)])));
+}
 
 export function cipherSuiteInfo(id: number): CipherSuiteInfo | undefined {
-  return CIPHER_SUITES.get(id);
+  return cipherSuites().get(id);
 }
 
 /** The IANA name, or `unknown(0x....)`. */
 export function cipherSuiteName(id: number): string {
-  return nameOf(CIPHER_SUITE_NAMES, id, 4);
+  return nameOf((names ??= Object.fromEntries(REGISTRY.map(([id, iana]) => [id, iana]))), id, 4);
 }
 
 /** RFC 8701 2: GREASE cipher suites, extension types, groups and versions are 0x?A?A with equal bytes. */

@@ -1,4 +1,5 @@
-import { createDecipheriv, createHash, createHmac, type CipherGCMTypes, type CipherCCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
+import type { CipherGCMTypes, CipherCCMTypes, CipherChaCha20Poly1305Types } from 'node:crypto';
+import { createDecipheriv, createHash, createHmac } from '../node-crypto.js';
 import { DecodeError } from '../errors.js';
 import { Reader } from '../reader.js';
 import { CONTENT_TYPE_APPLICATION_DATA, TLS_RECORD_HEADER_LENGTH, type TlsRecord } from './record.js';

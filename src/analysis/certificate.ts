@@ -1,6 +1,6 @@
 import type * as X509 from '@peculiar/x509';
 import type * as Asn1js from 'asn1js';
-import { X509Certificate as NodeX509, createHash, webcrypto } from 'node:crypto';
+import { createHash, webcrypto, x509Certificate } from '../../protocol/node-crypto.js';
 import { DecodeError } from '../../protocol/errors.js';
 import type { LeafCertificateInfo } from '../record.js';
 
@@ -14,7 +14,7 @@ function loadX509(): Promise<{ x509: typeof X509; asn1js: typeof Asn1js }> {
   x509Module ??= (async () => {
     await import('reflect-metadata');
     const x509 = await import('@peculiar/x509');
-    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    x509.cryptoProvider.set(webcrypto() as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
     return { x509, asn1js: await import('asn1js') };
   })();
   return x509Module;
@@ -218,7 +218,7 @@ function keyBits(cert: X509.X509Certificate): number | null {
 function isSelfSigned(der: Uint8Array, cert: X509.X509Certificate): boolean {
   if (cert.subject !== cert.issuer) return false;
   try {
-    const c = new NodeX509(der);
+    const c = x509Certificate(der);
     // Not checkIssued(): it also demands keyCertSign, which Windows' self-signed RDP certificates do not carry.
     return c.verify(c.publicKey);
   } catch {

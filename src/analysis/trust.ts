@@ -9,8 +9,8 @@
  * counts only when its name matches (checkIssued) and its key verifies the signature. Every certificate on the path
  * must be within its dates.
  */
-import { X509Certificate } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import { x509Certificate } from '../../protocol/node-crypto.js';
 import type { ChainCertificate } from '../record.js';
 import { escapeControls } from './certificate.js';
 
@@ -36,7 +36,7 @@ const stores = new Map<string, TrustStore>();
 export function parsePemBundle(text: string): X509Certificate[] {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) throw new Error('no PEM certificate (-----BEGIN CERTIFICATE-----) in it');
-  return blocks.map((b) => new X509Certificate(b));
+  return blocks.map((b) => x509Certificate(b));
 }
 
 /** Node's roots plus `extraPem` (each a PEM bundle), built once per distinct set. */
@@ -44,7 +44,7 @@ export function trustStore(extraPem: readonly string[]): TrustStore {
   const key = extraPem.join('\n');
   let s = stores.get(key);
   if (!s) {
-    bundled ??= rootCertificates.map((pem) => new X509Certificate(pem));
+    bundled ??= process.getBuiltinModule('node:tls').rootCertificates.map((pem) => x509Certificate(pem));
     s = { roots: [...bundled, ...extraPem.flatMap(parsePemBundle)], custom: extraPem.length > 0 };
     stores.set(key, s);
   }
@@ -82,7 +82,7 @@ export interface ChainAnalysis {
 export function analyzeChain(ders: readonly Uint8Array[], now: Date, store: TrustStore): ChainAnalysis {
   let certs: X509Certificate[];
   try {
-    certs = ders.map((d) => new X509Certificate(d));
+    certs = ders.map((d) => x509Certificate(d));
   } catch {
     return { chain: [], trusted: null, trust_error: 'unparseable' };
   }

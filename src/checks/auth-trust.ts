@@ -9,7 +9,8 @@
  *  - or --auth-insecure overrides all of this, and the record says so.
  * The judgement is made on the very session that would carry the credentials, never on another connection's.
  */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { x509Certificate } from '../../protocol/node-crypto.js';
 import { isIP } from 'node:net';
 import { fingerprint } from '../analysis/certificate.js';
 import type { AuthTrust } from '../record.js';
@@ -36,7 +37,7 @@ export function judgeTrust(der: Uint8Array, verification: TlsVerification, t: Au
   const sha1 = fingerprint('sha1', der);
   let nameMatches = false;
   try {
-    nameMatches = namesTarget(new X509Certificate(der), t.host);
+    nameMatches = namesTarget(x509Certificate(der), t.host);
   } catch {
     nameMatches = false; // a certificate node:crypto cannot read names nothing
   }

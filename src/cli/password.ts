@@ -5,8 +5,6 @@
  * the content.
  */
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { readErrorText } from '../read-error.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -47,6 +45,9 @@ export async function readPasswordFile(path: string): Promise<Uint8Array> {
  * so stdout stays the scan's. Ctrl-C or Ctrl-D at the prompt ends rdprobe with a one-line message.
  */
 export function promptPassword(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, prompt: string): Promise<Uint8Array> {
+  // Loaded here, not at start: only a run that prompts needs them.
+  const { Writable } = process.getBuiltinModule('node:stream');
+  const { createInterface } = process.getBuiltinModule('node:readline');
   return new Promise((resolve, reject) => {
     let muted = false;
     const echo = new Writable({

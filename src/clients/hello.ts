@@ -5,7 +5,7 @@
  * it is pointed at), else one built from the profile's facts in the order they give. Facts a profile does not know
  * are filled with the defaults below, and the verdict then says "likely" (src/analysis/client-compat.ts).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../protocol/node-crypto.js';
 import { decodeClientHello, type ClientHelloSpec } from '../../protocol/tls/client-hello.js';
 import {
   EXT_ENCRYPT_THEN_MAC,

@@ -5,9 +5,8 @@
  * ndjson file (the OS temp folder, removed at the end and on exit) and are read back one at a time in order.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../protocol/node-crypto.js';
 import type { ProbeRecord } from '../record.js';
 import { recordOrder } from './order.js';
 
@@ -21,7 +20,7 @@ interface Entry {
 }
 
 export class RecordSpool {
-  private readonly path = join(tmpdir(), `rdprobe-spool-${process.pid}-${randomBytes(6).toString('hex')}.ndjson`);
+  private readonly path = join(process.getBuiltinModule('node:os').tmpdir(), `rdprobe-spool-${process.pid}-${randomBytes(6).toString('hex')}.ndjson`);
   private fd: number | null = null;
   private readonly entries: Entry[] = [];
   private pending: string[] = [];

@@ -3,7 +3,7 @@
  * digest of the policy and of the target set, and the shard. `--resume` compares them to refuse appending records
  * measured or judged another way; shards of one scan are told apart from another scan's by them.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../protocol/node-crypto.js';
 import type { Policy } from '../policy/index.js';
 import type { ScanInfo } from '../record.js';
 import type { Shard } from '../targets/index.js';

@@ -4,9 +4,8 @@
  * that signs the RDP certificates. node:tls does the verification itself (TLSSocket.authorized); this file only
  * says what it trusts. Used by the credential gate of the authentication test (src/checks/auth.ts).
  */
-import { X509Certificate } from 'node:crypto';
+import { x509Certificate } from '../../protocol/node-crypto.js';
 import { readFile } from 'node:fs/promises';
-import tls from 'node:tls';
 import { readErrorText } from '../read-error.js';
 
 export interface TrustStore {
@@ -23,11 +22,14 @@ export class TrustStoreError extends Error {
   override readonly name = 'TrustStoreError';
 }
 
+/** Node's bundled CA list; node:tls loads on this first use, not at start. */
+const rootCertificates = (): readonly string[] => process.getBuiltinModule('node:tls').rootCertificates;
+
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** Node's own CA list, nothing added. */
 export function systemTrustStore(): TrustStore {
-  return { ca: tls.rootCertificates, added: 0, addedFingerprints: [] };
+  return { ca: rootCertificates(), added: 0, addedFingerprints: [] };
 }
 
 /**
@@ -39,12 +41,12 @@ export function trustStoreFromPem(text: string, source: string): TrustStore {
   if (blocks.length === 0) throw new TrustStoreError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`);
   const fingerprints = blocks.map((pem, i) => {
     try {
-      return new X509Certificate(pem).fingerprint256.replace(/:/g, '');
+      return x509Certificate(pem).fingerprint256.replace(/:/g, '');
     } catch {
       throw new TrustStoreError(`${source}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
     }
   });
-  return { ca: [...tls.rootCertificates, ...blocks], added: blocks.length, addedFingerprints: fingerprints };
+  return { ca: [...rootCertificates(), ...blocks], added: blocks.length, addedFingerprints: fingerprints };
 }
 
 /** Reads --ca-file. Throws TrustStoreError (one line) when it cannot be read or holds no usable certificate. */

@@ -3,12 +3,12 @@
  * extensions a real client sends (RFC 5246 7.4.1.4, RFC 8446 4.2), so the server's answer depends on what the
  * server accepts and not on what the prober's TLS library happens to implement.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../../protocol/node-crypto.js';
 import { encodeClientHello, type ClientHelloSpec, type EncodedClientHello } from '../../../protocol/tls/client-hello.js';
 import type { ClientExtensionSpec } from '../../../protocol/tls/extensions.js';
 import { FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, SECP256R1, SECP384R1, SECP521R1, X25519, X448 } from '../../../protocol/tls/groups.js';
 import { encodeSslv2ClientHello, SSL2_CIPHER_SPECS } from '../../../protocol/tls/sslv2.js';
-import { CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, type CipherSuiteInfo } from '../../../protocol/tls/suites.js';
+import { cipherSuites, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, type CipherSuiteInfo } from '../../../protocol/tls/suites.js';
 import { SSL2_VERSION, SSL3_VERSION, TLS10_VERSION, TLS11_VERSION, TLS12_VERSION, TLS13_VERSION, type ProtocolVersionKey } from '../../../protocol/tls/versions.js';
 import { compareSuitesByStrength } from '../../analysis/cipher-strength.js';
 import type { TlsVersionKey } from '../../record.js';
@@ -54,7 +54,7 @@ export function candidateSuites(v: Exclude<TlsVersionKey, 'ssl2.0'>): readonly n
   let list = candidates.get(v);
   if (!list) {
     const key = REGISTRY_VERSION[v];
-    list = [...CIPHER_SUITES.values()].filter((s) => offerable(s) && s.versions.includes(key)).map((s) => s.id);
+    list = [...cipherSuites().values()].filter((s) => offerable(s) && s.versions.includes(key)).map((s) => s.id);
     list.sort((a, b) => compareSuitesByStrength(b, a));
     candidates.set(v, list);
   }

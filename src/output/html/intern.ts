@@ -6,7 +6,7 @@
  * hold the whole scan (the writer keeps a digest per distinct value, the page a table it resolves lazily).
  * Record keys never start with "$" (snake_case, see record.ts), so a reference cannot be mistaken for data.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../../protocol/node-crypto.js';
 
 /** Shorter values are cheaper inline than as a reference. */
 const MIN_LENGTH = 40;

@@ -8,7 +8,7 @@
  *    no event-handler attribute, no request to any host (default-src 'none'), so a report mailed around or opened
  *    on an offline jump box never reaches out, and markup that slipped through anyway could not run.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../../protocol/node-crypto.js';
 import { toSafeJson } from '../escape.js';
 import { REPORT_CSS } from './style.js';
 
