@@ -2,14 +2,21 @@
 // The one-file release build: dist/rdprobe.mjs, runnable as `node rdprobe.mjs ...` from any folder, with no
 // node_modules. `npm run bundle` compiles the TypeScript (tsc, into dist/) and then bundles dist/src/cli/main.js.
 //
-// Start-up is what one file is for (a CI job or a pod starts rdprobe once), so what a scan may never use stays out
-// of the code Node compiles at start: the packages rdprobe imports only when needed (`await import(...)`: the X.509
-// parser on the first certificate, YAML on the first YAML policy) are carried inside the file as the text of a
-// CommonJS bundle each, brotli-compressed, unpacked and compiled (new Function) on that first import. Node reads and
-// V8 scans a short string for them at start instead of compiling them (bench `startup`).
+// Start-up is what one file is for (a CI job or a pod starts rdprobe once), and most of it is V8 compiling code
+// (bench `startup`). Two things keep that small:
+// - What a scan may never use stays out of the code compiled at start: the packages rdprobe imports only when
+//   needed (`await import(...)`: the X.509 parser on the first certificate, YAML on the first YAML policy) are carried
+//   inside the file as the text of a CommonJS bundle each, brotli-compressed, unpacked and compiled (new Function) on
+//   that first import.
+// - The application itself is a CommonJS script held in a string, which a small ES-module loader at the top of the
+//   file compiles with node:vm and V8's code cache, as Node 22's module.enableCompileCache() does for modules (Node
+//   20, which rdprobe supports, has no such switch). The first run compiles and, at exit, writes V8's cache of what
+//   it compiled to a per-user cache folder; later runs of the same build on the same Node load that instead of
+//   compiling. The cache is an optimisation only: a missing, unreadable, foreign or rejected cache file means an
+//   ordinary compile, and RDPROBE_CACHE_DIR=off turns it off (README, "One file").
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import zlib, { brotliCompressSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,18 +53,11 @@ async function lazySource(pkg) {
 /** Brotli at its best, as base64. */
 const packed = (text) => brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
 
-/** The names a CommonJS module's text exports (evaluated here, at build time, as it will be at run time). */
-function exportNames(text) {
-  const m = { exports: {} };
-  new Function('module', 'exports', 'require', text)(m, m.exports, createRequire(import.meta.url));
-  return Object.keys(m.exports).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
-}
-
 // In LAZY's order, as src/ loads them: @peculiar/x509 needs reflect-metadata's global polyfill in place.
 const lazy = new Map();
 for (const pkg of LAZY) {
   const text = await lazySource(pkg);
-  lazy.set(pkg, { text, names: exportNames(text) });
+  lazy.set(pkg, { text });
 }
 
 const lazyPlugin = {
@@ -69,40 +69,95 @@ const lazyPlugin = {
       if (args.kind !== 'dynamic-import') return { errors: [{ text: `${args.path} is imported statically by ${args.importer}: import it with await import() where it is needed` }] };
       return { path: args.path, namespace: 'lazy' };
     });
-    // An ES module of the bundle, evaluated on the first import only: it unpacks the package's text, compiles it with
-    // a `require` for Node's built-ins, and exports what the package exports. node:module and node:zlib load then.
+    // A CommonJS module of the bundle, evaluated on the first import only: it unpacks the package's text and compiles
+    // it with the application's `require` (Node's built-ins). node:zlib loads then.
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
-      const { text, names } = lazy.get(args.path);
+      const { text } = lazy.get(args.path);
       return {
         loader: 'js',
         contents: [
-          `const { createRequire } = await import('node:module');`,
-          `const { brotliDecompressSync } = await import('node:zlib');`,
-          `const text = brotliDecompressSync(Buffer.from(${JSON.stringify(packed(text))}, 'base64')).toString('utf8');`,
-          `const m = { exports: {} };`,
-          `new Function('module', 'exports', 'require', text)(m, m.exports, createRequire(import.meta.url));`,
-          ...names.map((k) => `export const ${k} = m.exports.${k};`),
-          `export default m.exports;`,
+          `const text = require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed(text))}, 'base64')).toString('utf8');`,
+          `new Function('module', 'exports', 'require', text)(module, module.exports, require);`,
         ].join('\n'),
       };
     });
   },
 };
 
-await build({
+// The application, as the body of a function the loader calls with a `require` for Node's built-ins. No
+// `import()` is left in it (esbuild turns each into a require behind a promise), so node:vm needs no module loader.
+const app = await build({
   entryPoints: [ENTRY],
-  outfile: OUT,
+  write: false,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: TARGET,
   minify: true,
   legalComments: 'eof',
-  define: { RDPROBE_BUILD_VERSION: JSON.stringify(version) },
-  banner: { js: `// rdprobe ${version}: one-file build (node rdprobe.mjs --help). Source: the rdprobe repository, npm run bundle.` },
+  supported: { 'dynamic-import': false },
+  define: { RDPROBE_BUILD_VERSION: JSON.stringify(version), 'import.meta.url': '__rdprobe_url' },
   plugins: [lazyPlugin],
   logLevel: 'warning',
 });
+// (main.ts's #! line is the loader's now.)
+const source = `(function (require, module, exports, __rdprobe_url) {${app.outputFiles[0].text.replace(/^#!.*\n/, '')}\n})`;
+// V8 accepts a cache for a script of the same length: the cache file is named for this exact text.
+const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+
+// The file: the loader, then the application as line comments after a marker line. V8 skims comments faster than
+// it scans a string literal of the same size (a few ms of every start); the loader reads its own file and takes the
+// text back. That round trip must be exact: the text is ASCII (esbuild's default charset) and has no line
+// terminator but \n, which the build checks.
+const MARKER = '//# rdprobe application: a CommonJS script, each line behind "//"; the loader above compiles it.';
+if (/[^\x00-\x7f]|\r/.test(source)) throw new Error('bundle: the application text is not plain ASCII with \\n line ends');
+
+// The loader: compile the application from the cache when there is one of this build for this Node, else compile it
+// and write the cache at exit. Any failure of the cache (no home folder, read-only disk, a file of another user,
+// V8 rejecting it) only costs the compile.
+const loader = `import { createRequire } from 'node:module';
+import { Script } from 'node:vm';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+const self = readFileSync(fileURLToPath(import.meta.url), 'latin1');
+const APP = self.slice(self.indexOf(${JSON.stringify('\n' + MARKER + '\n')}) + ${MARKER.length + 1}).replaceAll('\\n//', '\\n');
+function cacheFile() {
+  const env = process.env, own = env.RDPROBE_CACHE_DIR;
+  let dir;
+  if (own !== undefined && own !== '') dir = own === 'off' ? null : own;
+  else if (process.platform === 'win32') dir = env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'rdprobe', 'cache') : null;
+  else if (!env.HOME) dir = null;
+  else if (process.platform === 'darwin') dir = join(env.HOME, 'Library', 'Caches', 'rdprobe');
+  else dir = join(env.XDG_CACHE_HOME || join(env.HOME, '.cache'), 'rdprobe');
+  return dir ? join(dir, '${digest}-' + process.version + '-' + process.arch + '.v8cache') : null;
+}
+const file = cacheFile();
+let cached;
+if (file) {
+  try {
+    // Only a cache this user wrote (on POSIX: owned by this uid): V8 runs what the cache holds.
+    const st = statSync(file);
+    if (process.getuid === undefined || st.uid === process.getuid()) cached = readFileSync(file);
+  } catch {}
+}
+const script = new Script(APP, { filename: 'rdprobe.mjs (application)', cachedData: cached });
+if (file && (cached === undefined || script.cachedDataRejected)) {
+  process.once('exit', () => {
+    try {
+      const data = script.createCachedData();
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      const part = file + '.' + process.pid;
+      writeFileSync(part, data, { mode: 0o600 });
+      renameSync(part, file);
+    } catch {}
+  });
+}
+const module = { exports: {} };
+script.runInThisContext()(createRequire(import.meta.url), module, module.exports, import.meta.url);
+`;
+const text = `#!/usr/bin/env node\n// rdprobe ${version}: one-file build (node rdprobe.mjs --help). Source: the rdprobe repository, npm run bundle.\n${loader}${MARKER}\n//${source.replaceAll('\n', '\n//')}\n`;
+writeFileSync(OUT, text);
 chmodSync(OUT, 0o755);
 // stdout stays clean (npm pack --json prints after this script).
 process.stderr.write(`${OUT}\n`);

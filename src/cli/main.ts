@@ -12,12 +12,32 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // The only process-level code: run, then set the exit code and let Node exit on its own once every socket and
 // timer is gone (a forced exit could cut an output write short).
+// No top-level await, so that the one-file build can run this as a script from V8's code cache (scripts/bundle.mjs).
+// What top-level await gave for free is kept by hand: if the event loop runs dry while the run is still pending (a
+// socket path that forgot to keep the process alive), the process must not exit 0 as if all went well; it says so
+// in one line and exits 3, "rdprobe itself failed" (README, exit codes).
+let settled = false;
+process.on('exit', (code) => {
+  // A second Ctrl-C exits 130 at once (cli/scan.ts): that is not this case.
+  if (settled || code !== 0) return;
+  process.stderr.write('rdprobe: internal error: the run ended before it finished (nothing kept it alive)\n');
+  process.exitCode = 3;
+});
 // stdin is a getter: Node builds the stream on first access, and only `-` / `-i -` read it.
-const code = await runCli(process.argv.slice(2), {
+void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   get stdin() {
     return process.stdin;
   },
-});
-process.exitCode = code;
+}).then(
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    settled = true;
+    process.stderr.write(`rdprobe: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 3;
+  },
+);

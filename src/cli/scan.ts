@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../../protocol/node-crypto.js';
 import { policyNeedsDeepTls } from '../policy/needs.js';
 /**
  * `rdprobe scan`: wires the input (targets, policy, resume file, baseline) to the runner, every record through the

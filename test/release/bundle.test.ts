@@ -5,7 +5,7 @@
  * `npm pack` ships as the `rdprobe` command. The whole CLI suite runs against it in CI too (RDPROBE_CLI, .ci/run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,8 @@ const LAB = process.env['RDPROBE_LAB'] === '1';
 const tmp = tempDir('rdprobe-bundle-');
 const copy = join(tmp.dir, 'rdprobe.mjs');
 
-function run(file: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [file, ...args], { cwd: dirname(file), encoding: 'utf8', timeout: 60_000 });
+function run(file: string, args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [file, ...args], { cwd: dirname(file), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -92,4 +92,57 @@ describe('the one-file build', () => {
     expect(a.map((r) => r.certificate?.sha1_fingerprint ?? null).filter(Boolean)).toHaveLength(2);
     expect(a).toEqual(comparable(two.stdout));
   }, 120_000);
+
+  // V8's code cache (scripts/bundle.mjs): an optimisation that must never change what a run does.
+  describe("V8's code cache", () => {
+    const closed = ['scan', '127.0.51.40', '--timeout', '1', '-f', 'ndjson'];
+    const record = (out: string): unknown => {
+      const { scanned_at: _at, timings_ms: _t, ...r } = parseNdjson(out)[0] as unknown as ProbeRecord;
+      return r;
+    };
+
+    it('the first run writes it to RDPROBE_CACHE_DIR (owner-only), the next run uses it and gives the same record', () => {
+      const dir = join(tmp.dir, 'cache-a');
+      const first = run(copy, closed, { RDPROBE_CACHE_DIR: dir });
+      expect(first.code, first.stderr).toBe(0);
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(new RegExp(`^[0-9a-f]{16}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`));
+      const file = join(dir, files[0]!);
+      if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+      const written = statSync(file).mtimeMs;
+      const second = run(copy, closed, { RDPROBE_CACHE_DIR: dir });
+      expect(second.code, second.stderr).toBe(0);
+      expect(record(second.stdout)).toEqual(record(first.stdout));
+      // Accepted, so not written again.
+      expect(statSync(file).mtimeMs).toBe(written);
+    });
+
+    it('a damaged cache file is rejected by V8 and replaced; the run is unchanged', () => {
+      const dir = join(tmp.dir, 'cache-b');
+      const ok = run(copy, closed, { RDPROBE_CACHE_DIR: dir });
+      const file = join(dir, readdirSync(dir)[0]!);
+      writeFileSync(file, Buffer.alloc(4096, 0x5a), { mode: 0o600 });
+      const r = run(copy, closed, { RDPROBE_CACHE_DIR: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(record(r.stdout)).toEqual(record(ok.stdout));
+      expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+    });
+
+    it('RDPROBE_CACHE_DIR=off writes nothing; an unusable cache folder only costs the compile', () => {
+      const home = join(tmp.dir, 'home-off');
+      mkdirSync(home);
+      const off = run(copy, ['--version'], { RDPROBE_CACHE_DIR: 'off', HOME: home, XDG_CACHE_HOME: '' });
+      expect(off.code, off.stderr).toBe(0);
+      expect(readdirSync(home)).toEqual([]);
+      // A file where the folder should be: mkdir fails, the run does not.
+      const blocker = join(tmp.dir, 'not-a-folder');
+      writeFileSync(blocker, 'x');
+      const r = run(copy, closed, { RDPROBE_CACHE_DIR: join(blocker, 'cache') });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(parseNdjson(r.stdout)).toHaveLength(1);
+    });
+  });
 });
