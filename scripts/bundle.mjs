@@ -69,15 +69,16 @@ const lazyPlugin = {
       if (args.kind !== 'dynamic-import') return { errors: [{ text: `${args.path} is imported statically by ${args.importer}: import it with await import() where it is needed` }] };
       return { path: args.path, namespace: 'lazy' };
     });
-    // A CommonJS module of the bundle, evaluated on the first import only: it unpacks the package's text and compiles
-    // it with the application's `require` (Node's built-ins). node:zlib loads then.
+    // A CommonJS module of the bundle, evaluated on the first import only: it unpacks the package's text and has the
+    // loader compile it (with V8's code cache, like the application) and run it with the application's `require`
+    // (Node's built-ins). node:zlib loads then.
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
       const { text } = lazy.get(args.path);
       return {
         loader: 'js',
         contents: [
           `const text = require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed(text))}, 'base64')).toString('utf8');`,
-          `new Function('module', 'exports', 'require', text)(module, module.exports, require);`,
+          `__rdprobe_compile(${JSON.stringify(args.path.replace(/[^\w.-]+/g, '_'))}, '(function (module, exports, require) {' + text + '\\n})')(module, module.exports, require);`,
         ].join('\n'),
       };
     });
@@ -101,8 +102,8 @@ const app = await build({
   logLevel: 'warning',
 });
 // (main.ts's #! line is the loader's now.)
-const source = `(function (require, module, exports, __rdprobe_url) {${app.outputFiles[0].text.replace(/^#!.*\n/, '')}\n})`;
-// V8 accepts a cache for a script of the same length: the cache file is named for this exact text.
+const source = `(function (require, module, exports, __rdprobe_url, __rdprobe_compile) {${app.outputFiles[0].text.replace(/^#!.*\n/, '')}\n})`;
+// V8 accepts a cache for a script of the same length: cache files are named for this exact build.
 const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
 
 // The file: the loader, then the application as line comments after a marker line. V8 skims comments faster than
@@ -112,9 +113,10 @@ const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
 const MARKER = '//# rdprobe application: a CommonJS script, each line behind "//"; the loader above compiles it.';
 if (/[^\x00-\x7f]|\r/.test(source)) throw new Error('bundle: the application text is not plain ASCII with \\n line ends');
 
-// The loader: compile the application from the cache when there is one of this build for this Node, else compile it
-// and write the cache at exit. Any failure of the cache (no home folder, read-only disk, a file of another user,
-// V8 rejecting it) only costs the compile.
+// The loader. compile() runs a script from V8's code cache when there is one of this build for this Node, else
+// compiles it and writes its cache at exit: the application at start, each lazy package on its first import. Any
+// failure of the cache (no home folder, read-only disk, a file of another user, V8 rejecting it) only costs the
+// compile.
 const loader = `import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -122,28 +124,32 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 const self = readFileSync(fileURLToPath(import.meta.url), 'latin1');
 const APP = self.slice(self.indexOf(${JSON.stringify('\n' + MARKER + '\n')}) + ${MARKER.length + 1}).replaceAll('\\n//', '\\n');
-function cacheFile() {
+function cacheDir() {
   const env = process.env, own = env.RDPROBE_CACHE_DIR;
-  let dir;
-  if (own !== undefined && own !== '') dir = own === 'off' ? null : own;
-  else if (process.platform === 'win32') dir = env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'rdprobe', 'cache') : null;
-  else if (!env.HOME) dir = null;
-  else if (process.platform === 'darwin') dir = join(env.HOME, 'Library', 'Caches', 'rdprobe');
-  else dir = join(env.XDG_CACHE_HOME || join(env.HOME, '.cache'), 'rdprobe');
-  return dir ? join(dir, '${digest}-' + process.version + '-' + process.arch + '.v8cache') : null;
+  if (own !== undefined && own !== '') return own === 'off' ? null : own;
+  if (process.platform === 'win32') return env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'rdprobe', 'cache') : null;
+  if (!env.HOME) return null;
+  if (process.platform === 'darwin') return join(env.HOME, 'Library', 'Caches', 'rdprobe');
+  return join(env.XDG_CACHE_HOME || join(env.HOME, '.cache'), 'rdprobe');
 }
-const file = cacheFile();
-let cached;
-if (file) {
-  try {
-    // Only a cache this user wrote (on POSIX: owned by this uid): V8 runs what the cache holds.
-    const st = statSync(file);
-    if (process.getuid === undefined || st.uid === process.getuid()) cached = readFileSync(file);
-  } catch {}
+const dir = cacheDir();
+const unwritten = [];
+function compile(name, source) {
+  const file = dir && join(dir, '${digest}-' + name + '-' + process.version + '-' + process.arch + '.v8cache');
+  let cached;
+  if (file) {
+    try {
+      // Only a cache this user wrote (on POSIX: owned by this uid): V8 runs what the cache holds.
+      const st = statSync(file);
+      if (process.getuid === undefined || st.uid === process.getuid()) cached = readFileSync(file);
+    } catch {}
+  }
+  const script = new Script(source, { filename: 'rdprobe.mjs (' + name + ')', cachedData: cached });
+  if (file && (cached === undefined || script.cachedDataRejected)) unwritten.push([script, file]);
+  return script.runInThisContext();
 }
-const script = new Script(APP, { filename: 'rdprobe.mjs (application)', cachedData: cached });
-if (file && (cached === undefined || script.cachedDataRejected)) {
-  process.once('exit', () => {
+process.once('exit', () => {
+  for (const [script, file] of unwritten) {
     try {
       const data = script.createCachedData();
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -151,10 +157,10 @@ if (file && (cached === undefined || script.cachedDataRejected)) {
       writeFileSync(part, data, { mode: 0o600 });
       renameSync(part, file);
     } catch {}
-  });
-}
+  }
+});
 const module = { exports: {} };
-script.runInThisContext()(createRequire(import.meta.url), module, module.exports, import.meta.url);
+compile('app', APP)(createRequire(import.meta.url), module, module.exports, import.meta.url, compile);
 `;
 const text = `#!/usr/bin/env node\n// rdprobe ${version}: one-file build (node rdprobe.mjs --help). Source: the rdprobe repository, npm run bundle.\n${loader}${MARKER}\n//${source.replaceAll('\n', '\n//')}\n`;
 writeFileSync(OUT, text);

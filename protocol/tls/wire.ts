@@ -71,10 +71,21 @@ export function vector(width: PrefixWidth, body: Uint8Array | readonly Uint8Arra
   return concatBytes([uint(b.length, width, `${field} length`), b]);
 }
 
+/** Values of `width` bytes each, written into one array (a hello's suite list: one allocation, not one per suite). */
+function uintList(values: readonly number[], width: 1 | 2, field: string): Uint8Array {
+  const out = new Uint8Array(values.length * width);
+  values.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** (8 * width)) throw new RangeError(`${field}: ${v} does not fit in ${width} byte(s)`);
+    if (width === 2) out[i * 2] = v >> 8;
+    out[i * width + width - 1] = v & 0xff;
+  });
+  return out;
+}
+
 export function u16List(values: readonly number[], field: string): Uint8Array {
-  return concatBytes(values.map((v) => uint(v, 2, field)));
+  return uintList(values, 2, field);
 }
 
 export function u8List(values: readonly number[], field: string): Uint8Array {
-  return concatBytes(values.map((v) => uint(v, 1, field)));
+  return uintList(values, 1, field);
 }

@@ -120,7 +120,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
     let connLimit: ReturnType<typeof pLimit> | null = null;
     const record = await probeHost(t, o.probe, {
       // The host's first connection is the one the connect stage made (or its failure); later ones are dialled.
-      dialer: first === null ? dial : firstThen(first, dial),
+      dialer: answerPaced(first === null ? dial : firstThen(first, dial), new Slots(UNANSWERED_PER_HOST)),
       ...(first?.ok === false ? { firstConnectFailure: first.error } : {}),
       connectionSlot: (fn) => (connLimit ??= pLimit(perHost))(fn),
       resolve: o.resolve,
@@ -227,6 +227,47 @@ function firstThen(first: FirstConnect, dial: Dialer): Dialer {
     if (used) return dial(...args);
     used = true;
     return first.ok ? Promise.resolve(first.stream) : Promise.reject(first.error);
+  };
+}
+
+/**
+ * Connections to one host that may wait for the server's first byte at the same time. A server takes a connection
+ * off its listen queue (accept) before it answers on it, so while at most this many are unanswered, at most this
+ * many sit in the queue. xrdp listens with a backlog of 2 (a queue of 3): a burst of 8 connects (the deep mode's
+ * opening) overflowed it, the kernel dropped SYNs, and each dropped one cost the 1 s SYN retransmit, a whole second
+ * of a one-second scan. Windows listens with a far longer queue; the gate costs it little, as a connection spends
+ * most of its life after its first answer (TLS, CredSSP).
+ */
+export const UNANSWERED_PER_HOST = 3;
+
+/**
+ * A slot of `gate` is held from dial until the server's first byte arrives on the connection, or it closes: see
+ * UNANSWERED_PER_HOST. Listening for 'data' changes nothing for the connection's readers: the frame reader reads
+ * by 'data' events too, and this listener is gone after the first.
+ */
+export function answerPaced(dialer: Dialer, gate: Slots): Dialer {
+  return (...args) => {
+    const open = (): Promise<Duplex> =>
+      dialer(...args).then(
+        (s) => {
+          let held = true;
+          const release = (): void => {
+            if (!held) return;
+            held = false;
+            s.off('data', release);
+            s.off('close', release);
+            gate.give();
+          };
+          s.once('data', release);
+          s.once('close', release);
+          return s;
+        },
+        (e: unknown) => {
+          gate.give();
+          throw e;
+        },
+      );
+    return gate.tryTake() ? open() : gate.take().then(open);
   };
 }
 
