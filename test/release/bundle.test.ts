@@ -107,7 +107,7 @@ describe('the one-file build', () => {
       expect(first.code, first.stderr).toBe(0);
       const files = readdirSync(dir);
       expect(files).toHaveLength(1);
-      expect(files[0]).toMatch(new RegExp(`^[0-9a-f]{16}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`));
+      expect(files[0]).toMatch(new RegExp(`^[0-9a-f]{16}-app-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`));
       const file = join(dir, files[0]!);
       if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
       const written = statSync(file).mtimeMs;
@@ -116,6 +116,12 @@ describe('the one-file build', () => {
       expect(record(second.stdout)).toEqual(record(first.stdout));
       // Accepted, so not written again.
       expect(statSync(file).mtimeMs).toBe(written);
+      // A lazily loaded package gets a cache of its own on its first use (YAML, for a YAML policy).
+      const policy = join(tmp.dir, 'cache-policy.yml');
+      writeFileSync(policy, 'require_nla: true\n');
+      const p = run(copy, [...closed, '--policy', policy], { RDPROBE_CACHE_DIR: dir });
+      expect(p.code, p.stderr).toBe(1);
+      expect(readdirSync(dir).sort()).toEqual([files[0], files[0]!.replace('-app-', '-yaml-')].sort());
     });
 
     it('a damaged cache file is rejected by V8 and replaced; the run is unchanged', () => {
