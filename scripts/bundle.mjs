@@ -117,11 +117,13 @@ if (/[^\x00-\x7f]|\r/.test(source)) throw new Error('bundle: the application tex
 // compiles it and writes its cache at exit: the application at start, each lazy package on its first import. Any
 // failure of the cache (no home folder, read-only disk, a file of another user, V8 rejecting it) only costs the
 // compile.
-const loader = `import { createRequire } from 'node:module';
-import { Script } from 'node:vm';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Node's modules come from process.getBuiltinModule, not import: an ES-module import of node:fs builds a facade
+// that reads every export of it, which loads its streams (a few ms of every start).
+const loader = `const { createRequire } = process.getBuiltinModule('node:module');
+const { Script } = process.getBuiltinModule('node:vm');
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { dirname, join } = process.getBuiltinModule('node:path');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 const self = readFileSync(fileURLToPath(import.meta.url), 'latin1');
 const APP = self.slice(self.indexOf(${JSON.stringify('\n' + MARKER + '\n')}) + ${MARKER.length + 1}).replaceAll('\\n//', '\\n');
 function cacheDir() {
