@@ -19,7 +19,8 @@ import { OverviewCounter } from './html/overview.js';
 import type { HostFacts } from './host-facts.js';
 import { dataScript, jsonForScript, pageEnd, pageStart } from './html/page.js';
 import { REPORT_APP_JS, REPORT_BODY } from './html/report-app.js';
-import type { OutputSink, ScanMeta, ScanSummary } from './types.js';
+import type { Finding } from '../record.js';
+import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
 /** Targets listed in the header at most (a targets file can hold a /16 line by line). */
 const MAX_TARGETS_SHOWN = 200;
@@ -48,13 +49,18 @@ export function catalogForPage(id: string): unknown {
 
 /**
  * The table row of a host as the page reads it: the facts without their null fields (the page reads a missing
- * field as null) and without a label equal to the key, plus every finding id (the findings column filters on them).
+ * field as null) and without a label equal to the key, plus every finding id (the findings column filters on them)
+ * and, when the scan has a gate, whether the host fails it and with which findings.
  * A subnet's unreachable hosts are most of a big report: this halves their cost.
  */
-function compactFacts(facts: HostFacts, r: ProbeRecord): Record<string, unknown> {
+function compactFacts(facts: HostFacts, r: ProbeRecord, gateIds: string[] | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(facts)) if (v !== null && !(k === 'label' && v === facts.key)) out[k] = v;
   out['finding_ids'] = [...new Set(r.findings.map((f) => f.id))];
+  if (gateIds !== null) {
+    out['gate'] = gateIds.length > 0 ? 'fails' : 'passes';
+    if (gateIds.length > 0) out['gate_ids'] = gateIds;
+  }
   return out;
 }
 
@@ -72,7 +78,14 @@ function headerMeta(meta: ScanMeta | null): Record<string, unknown> {
   };
 }
 
-export function createHtmlSink(stream: NodeJS.WritableStream): OutputSink {
+/**
+ * `opts.failing` is the scan's gate (--fail-on, --policy) when it has one: the page marks the hosts and findings
+ * that fail it, so the report shows what made the exit code 1.
+ */
+export function createHtmlSink(stream: NodeJS.WritableStream, opts: SinkOptions = {}): OutputSink {
+  const gate: ((f: Finding) => boolean) | null = opts.failing ?? null;
+  let gateHosts = 0;
+  let gateFailing = 0;
   let meta: ScanMeta | null = null;
   let overview: OverviewCounter | null = null;
   const interner = new Interner();
@@ -96,7 +109,12 @@ export function createHtmlSink(stream: NodeJS.WritableStream): OutputSink {
       };
       const define = (entry: unknown): void => item([0, entry]);
       const encoded = interner.encode(r, define);
-      item([1, interner.encode(compactFacts(facts, r), define), encoded]);
+      const gateIds = gate ? [...new Set(r.findings.filter(gate).map((f) => f.id))] : null;
+      if (gateIds !== null) {
+        gateHosts++;
+        if (gateIds.length > 0) gateFailing++;
+      }
+      item([1, interner.encode(compactFacts(facts, r, gateIds), define), encoded]);
       return writeChunk(stream, chunk);
     },
     end(summary: ScanSummary) {
@@ -107,6 +125,7 @@ export function createHtmlSink(stream: NodeJS.WritableStream): OutputSink {
         overview: (overview ?? new OverviewCounter(DEFAULT_SOON_DAYS)).result(),
         catalog: Object.fromEntries(known.map((id) => [id, catalogForPage(id)])),
         severities: SEVERITIES,
+        gate: gate ? { hosts: gateHosts, failing: gateFailing } : null,
       };
       return writeChunk(stream, `\n]</script>\n${dataScript('rdprobe-report', jsonForScript(report))}${pageEnd(REPORT_APP_JS)}`);
     },

@@ -30,7 +30,7 @@ export function createSink(format: OutputFormat, stream: NodeJS.WritableStream, 
     case 'github':
       return createGithubSink(stream, opts);
     case 'html':
-      return createHtmlSink(stream);
+      return createHtmlSink(stream, opts);
     default: {
       const never: never = format;
       throw new Error(`unknown output format: ${String(never)}`);

@@ -81,4 +81,21 @@ describe('html report file', () => {
     expect(report.meta['version']).toBe('0.1.0');
     expect(report.overview.hosts).toBe(1);
   });
+
+  it('a gated scan marks the hosts and findings that fail the gate; an ungated one has no gate at all', async () => {
+    const failing = okRecord({ findings: [finding('nla_not_required', 'medium'), finding('cert_self_signed', 'info')] });
+    const passing = okRecord({ host: 'host2.example.com', target: 'host2.example.com', findings: [finding('cert_self_signed', 'info')] });
+    const gate = { failing: (f: { severity: string }) => f.severity === 'medium' };
+    const gated = readPage((await runSink('html', [failing, passing], gate)).text);
+    const rows = reportHosts(gated).map((h) => h.facts);
+    expect(rows.map((f) => [f['gate'], f['gate_ids']])).toEqual([
+      ['fails', ['nla_not_required']],
+      ['passes', undefined],
+    ]);
+    expect((gated.json['rdprobe-report'] as { gate: unknown }).gate).toEqual({ hosts: 2, failing: 1 });
+
+    const plain = readPage((await runSink('html', [failing, passing])).text);
+    expect(reportHosts(plain).map((h) => h.facts['gate'])).toEqual([undefined, undefined]);
+    expect((plain.json['rdprobe-report'] as { gate: unknown }).gate).toBeNull();
+  });
 });

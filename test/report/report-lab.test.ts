@@ -155,6 +155,30 @@ describe.skipIf(!enabled)('HTML reports in Chromium', () => {
     await p.close();
   });
 
+  it('a gated scan\'s report: the gate result, a Gate column, and the findings that fail it marked', async () => {
+    // The same servers through the real CLI with a policy: the hosts without NLA fail it, FreeRDP's NLA one passes.
+    writeFileSync(file('nla.yml'), 'require_nla: true\n');
+    const gated = ['127.0.10.2', '127.0.20.1', '127.0.20.2'];
+    const r = await runCli(['scan', ...gated, '--policy', file('nla.yml'), '-q', '-o', file('gated.html'), '-o', file('gated.json')], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(1);
+    const recs = (JSON.parse(readFileSync(file('gated.json'), 'utf8')) as { records: ProbeRecord[] }).records;
+    const failing = recs.filter((x) => x.findings.some((f) => f.id.startsWith('policy_'))).map((x) => `${x.host}:3389`);
+    expect(failing).toEqual(['127.0.10.2:3389', '127.0.20.2:3389']);
+    const o = await openReport(browser, file('gated.html'));
+    const p = o.page;
+    expect(await p.textContent('#gate-result')).toBe('2 of 3 hosts fail the gate (exit code 1)');
+    await p.click('#gate-result');
+    expect(await tableCount(p)).toContain('of 2 matching (3 in all)');
+    const cells = await p.locator('#host-table tbody td:first-child').allTextContents();
+    expect(cells).toEqual(failing);
+    await p.click('#host-table tbody tr:first-child');
+    await p.waitForSelector('#detail:not([hidden])');
+    const marked = await p.locator('#detail .finding:has(.gate-fail)').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding')));
+    expect(marked).toEqual(['policy_require_nla']);
+    clean(o);
+    await p.close();
+  });
+
   it('10,000-host synthetic report: under 15 MB, right numbers, filters, opens a host', async () => {
     const live = records.filter((r) => r.status === 'ok');
     const unreachable = records.find((r) => r.status === 'unreachable')!;

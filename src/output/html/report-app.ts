@@ -51,6 +51,8 @@ const APP = String.raw`
   var meta = R.meta || {};
   var ov = R.overview || {};
   var catalog = R.catalog || {};
+  // The scan's gate, when it had one: {hosts, failing}; each host's row then says whether it fails and with what.
+  var gate = R.gate || null;
   var SEVS = (R.severities || ['info', 'low', 'medium', 'high', 'critical']).slice().reverse();
   var VERSION_RANK = { 'ssl2.0': 0, 'ssl3.0': 1, 'tls1.0': 2, 'tls1.1': 3, 'tls1.2': 4, 'tls1.3': 5 };
   var STRENGTH_RANK = { insecure: 0, weak: 1, acceptable: 2, strong: 3 };
@@ -91,6 +93,9 @@ const APP = String.raw`
     if (sc) {
       pairs.push(['Options', Object.keys(sc.options || {}).map(function (k) { return k + '=' + show(sc.options[k]); }).join(', ')]);
       pairs.push(['Gate', [sc.policy_file ? 'policy ' + sc.policy_file : null, sc.fail_on ? '--fail-on ' + sc.fail_on : null, sc.baseline ? 'baseline ' + sc.baseline : null].filter(Boolean).join(', ') || 'none']);
+      if (gate) pairs.push(['Gate result', gate.failing
+        ? h('a', { id: 'gate-result', href: '#hosts', onclick: filterTo('gate', 'fails') }, gate.failing + ' of ' + RD.plural(gate.hosts, 'host') + ' fail the gate (exit code 1)')
+        : h('span', { id: 'gate-result' }, 'every host passes the gate (' + RD.plural(gate.hosts, 'host') + ')')]);
     }
     pairs.push(['rdprobe', (meta.version || '?') + ', record schema ' + meta.schema_version]);
     if (meta.argv) pairs.push(['Command', h('code', null, 'rdprobe ' + meta.argv.join(' '))]);
@@ -292,10 +297,17 @@ const APP = String.raw`
     return f.findings === 0 ? '0 none' : f.findings + ' ' + f.max_severity + ' ' + (f.finding_ids || []).join(' ');
   }
   var rows = hosts.map(function (x) { return x.f; });
+  /** A gated scan's table has a Gate column before Findings: "fails" or "passes" per host. */
+  function withGate(cols) {
+    if (!gate) return cols;
+    cols.splice(cols.length - 1, 0, { id: 'gate', title: 'Gate', text: function (f) { return f.gate || ''; }, key: function (f) { return f.gate === 'fails' ? 0 : 1; },
+      cell: function (f) { return f.gate === 'fails' ? h('span', { class: 'sev c-critical' }, 'fails') : h('span', { class: 'muted' }, f.gate || ''); } });
+    return cols;
+  }
   table = new RD.Table({
     id: 'host-table',
     rows: rows,
-    columns: [
+    columns: withGate([
       { id: 'address', title: 'Address', text: function (f) { return f.label; }, cell: function (f) { return h('span', { class: 'mono' }, f.label); } },
       { id: 'status', title: 'Status', text: function (f) { return f.status; }, key: function (f) { return f.status; } },
       { id: 'nla', title: 'NLA', text: function (f) { return nlaText(f.nla); }, key: function (f) { return f.nla === true ? 0 : f.nla === false ? 1 : null; } },
@@ -308,7 +320,7 @@ const APP = String.raw`
           if (!f.findings) return h('span', { class: 'muted' }, 'none');
           return [RD.sevBadge(f.max_severity), ' ', h('strong', null, String(f.findings)), ' ', h('span', { class: 'mono' }, f.top ? f.top.id : ''), f.findings > 1 ? h('span', { class: 'muted' }, ' +' + (f.findings - 1)) : null];
         } },
-    ],
+    ]),
     onOpen: function (f, i) { openHost(i); },
   });
   document.getElementById('hosts-body').appendChild(table.element);
@@ -319,14 +331,15 @@ const APP = String.raw`
     var c = cmd.split('<host>').join(rec.host);
     return rec.port === 3389 ? c : c.replace(/\b3389\b/g, String(rec.port));
   }
-  function findingView(f, rec) {
+  function findingView(f, rec, gateIds) {
     var e = catalog[f.id] || null;
+    var failsGate = gateIds && gateIds.indexOf(f.id) >= 0;
     var causes = Object.keys(f.causes || {}).map(function (id) {
       var text = e ? (e.causes.filter(function (c) { return c.id === id; })[0] || {}).text : null;
       return h('li', null, [h('span', { class: 'tag' }, f.causes[id]), ' ', text || id]);
     });
     return h('div', { class: 'finding s-' + f.severity, 'data-finding': f.id }, [
-      h('h4', null, [RD.sevBadge(f.severity), ' ', h('span', { class: 'mono' }, f.id), ' ', e ? e.title : f.title]),
+      h('h4', null, [RD.sevBadge(f.severity), ' ', h('span', { class: 'mono' }, f.id), ' ', e ? e.title : f.title, failsGate ? [' ', h('span', { class: 'sev c-critical gate-fail' }, 'fails the gate')] : null]),
       e ? h('div', null, e.summary) : null,
       f.evidence && f.evidence.length ? [h('div', { class: 'sub-h' }, 'Evidence'), h('ul', null, f.evidence.map(function (x) { return h('li', { class: 'mono' }, x); }))] : null,
       causes.length ? [h('div', { class: 'sub-h' }, 'Causes, most probable first'), h('ol', null, causes)] : null,
@@ -410,7 +423,7 @@ const APP = String.raw`
       ['scan', rec.scan ? RD.tree(rec.scan) : 'default options'],
     ])));
     var fl = (rec.findings || []);
-    body.appendChild(section('Findings (' + fl.length + ')', fl.length ? fl.map(function (x) { return findingView(x, rec); }) : h('div', { class: 'empty' }, 'none')));
+    body.appendChild(section('Findings (' + fl.length + ')', fl.length ? fl.map(function (x) { return findingView(x, rec, f.gate_ids || null); }) : h('div', { class: 'empty' }, 'none')));
     if (rec.protocols) body.appendChild(section('Security protocols', protocolsView(rec.protocols)));
     if (rec.tls) body.appendChild(section('TLS', tlsView(rec.tls)));
     if (rec.certificate) {
