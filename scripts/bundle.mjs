@@ -121,7 +121,7 @@ if (/[^\x00-\x7f]|\r/.test(source)) throw new Error('bundle: the application tex
 // that reads every export of it, which loads its streams (a few ms of every start).
 const loader = `const { createRequire } = process.getBuiltinModule('node:module');
 const { Script } = process.getBuiltinModule('node:vm');
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { dirname, join } = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 const self = readFileSync(fileURLToPath(import.meta.url), 'latin1');
@@ -151,6 +151,7 @@ function compile(name, source) {
   return script.runInThisContext();
 }
 process.once('exit', () => {
+  if (unwritten.length === 0) return;
   for (const [script, file] of unwritten) {
     try {
       const data = script.createCachedData();
@@ -160,6 +161,16 @@ process.once('exit', () => {
       renameSync(part, file);
     } catch {}
   }
+  // A new build's first run also clears the caches of other builds not written for 30 days, so updates do not pile
+  // up files (a build in use keeps its own; a pruned one only compiles once more).
+  try {
+    const old = Date.now() - 30 * 86400000;
+    for (const name of readdirSync(dir)) {
+      if (!/^[0-9a-f]{16}-.*\\.v8cache$/.test(name) || name.startsWith('${digest}-')) continue;
+      const f = join(dir, name);
+      if (statSync(f).mtimeMs < old) unlinkSync(f);
+    }
+  } catch {}
 });
 const module = { exports: {} };
 compile('app', APP)(createRequire(import.meta.url), module, module.exports, import.meta.url, compile);

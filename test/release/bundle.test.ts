@@ -5,9 +5,9 @@
  * `npm pack` ships as the `rdprobe` command. The whole CLI suite runs against it in CI too (RDPROBE_CLI, .ci/run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNdjson, tempDir } from '../cli/helpers.js';
@@ -134,6 +134,25 @@ describe('the one-file build', () => {
       expect(r.stderr).toBe('');
       expect(record(r.stdout)).toEqual(record(ok.stdout));
       expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+    });
+
+    it("a new build's first run removes other builds' caches left for 30 days, and nothing else", () => {
+      const dir = join(tmp.dir, 'cache-c');
+      mkdirSync(dir);
+      const stale = join(dir, `0123456789abcdef-app-${process.version}-${process.arch}.v8cache`);
+      const recent = join(dir, `fedcba9876543210-app-${process.version}-${process.arch}.v8cache`);
+      const other = join(dir, 'notes.txt');
+      for (const f of [stale, recent, other]) writeFileSync(f, 'x');
+      const longAgo = new Date(Date.now() - 40 * 86400000);
+      utimesSync(stale, longAgo, longAgo);
+      utimesSync(other, longAgo, longAgo);
+      const r = run(copy, closed, { RDPROBE_CACHE_DIR: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const left = readdirSync(dir);
+      expect(left).toContain('notes.txt');
+      expect(left).toContain(basename(recent));
+      expect(left).not.toContain(basename(stale));
+      expect(left.filter((f) => f.includes('-app-'))).toHaveLength(2);
     });
 
     it('RDPROBE_CACHE_DIR=off writes nothing; an unusable cache folder only costs the compile', () => {
