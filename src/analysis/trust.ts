@@ -25,6 +25,8 @@ export type TrustError = 'self_signed' | 'untrusted_root' | 'unknown_issuer' | '
 
 export interface TrustStore {
   roots: readonly X509Certificate[];
+  /** The roots' SHA-256 fingerprints (a certificate that is itself a root is trusted as is). */
+  anchors: ReadonlySet<string>;
   /** The store holds certificates the administrator added (--ca-file). */
   custom: boolean;
 }
@@ -45,7 +47,8 @@ export function trustStore(extraPem: readonly string[]): TrustStore {
   let s = stores.get(key);
   if (!s) {
     bundled ??= process.getBuiltinModule('node:tls').rootCertificates.map((pem) => x509Certificate(pem));
-    s = { roots: [...bundled, ...extraPem.flatMap(parsePemBundle)], custom: extraPem.length > 0 };
+    const roots = [...bundled, ...extraPem.flatMap(parsePemBundle)];
+    s = { roots, anchors: new Set(roots.map(fp)), custom: extraPem.length > 0 };
     stores.set(key, s);
   }
   return s;
@@ -96,11 +99,10 @@ export function analyzeChain(ders: readonly Uint8Array[], now: Date, store: Trus
     issued_by_next: i + 1 < certs.length && issued(c, certs[i + 1]!),
   }));
 
-  const anchors = new Set(store.roots.map(fp));
   const path: X509Certificate[] = [certs[0]!];
   let error: TrustError | null = null;
   for (let cur = certs[0]!; ; ) {
-    if (anchors.has(fp(cur)) || store.roots.some((r) => issued(cur, r))) break;
+    if (store.anchors.has(fp(cur)) || store.roots.some((r) => issued(cur, r))) break;
     const next = certs.find((c) => !path.includes(c) && issued(cur, c));
     if (next) {
       path.push(next);
