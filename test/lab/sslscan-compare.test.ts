@@ -64,6 +64,23 @@ describe('the comparison itself can fail', () => {
   });
 });
 
+/**
+ * sslscan's XML for one host. 14 sslscans and rdprobe's deep scans share the lab's xrdp servers (listen backlog 2)
+ * at once, and sslscan has now and then exited 1 there (twice in a day's runs, on 127.0.10.11, not reproduced alone): the peer
+ * tool's failure is retried once, and reported with its output if it fails again.
+ */
+async function sslscan(host: string): Promise<string> {
+  const once = () => run('sslscan', ['--rdp', '--no-colour', '--no-heartbleed', '--xml=-', `${host}:3389`], { maxBuffer: 16 << 20, timeout: 120_000 }).then((r) => r.stdout);
+  try {
+    return await once();
+  } catch {
+    await new Promise((r) => setTimeout(r, 1000));
+    return once().catch((e: { code?: number; stdout?: string; stderr?: string }) => {
+      throw new Error(`sslscan ${host} failed twice (exit ${e.code}): ${(e.stderr || e.stdout || '').slice(-500)}`);
+    });
+  }
+}
+
 describe.runIf(LAB)('rdprobe --tls-suites equals sslscan --rdp on every lab TLS server', () => {
   const ours = new Map<string, ProbeRecord>();
   const theirs = new Map<string, ReturnType<typeof parseSslscan>>();
@@ -71,7 +88,7 @@ describe.runIf(LAB)('rdprobe --tls-suites equals sslscan --rdp on every lab TLS 
     expect(() => execFileSync('sslscan', ['--version'], { stdio: 'ignore' }), 'sslscan is needed (apt-get install sslscan)').not.toThrow();
     const [scan, ...xmls] = await Promise.all([
       run(process.execPath, [MAIN, 'scan', ...HOSTS, '--tls-suites', '-f', 'ndjson', '--timeout', '3', '--host-timeout', '60', '--no-udp'], { maxBuffer: 64 << 20 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' })),
-      ...HOSTS.map((h) => run('sslscan', ['--rdp', '--no-colour', '--no-heartbleed', '--xml=-', `${h}:3389`], { maxBuffer: 16 << 20, timeout: 120_000 }).then((r) => r.stdout)),
+      ...HOSTS.map((h) => sslscan(h)),
     ]);
     for (const line of scan.stdout.trim().split('\n').filter(Boolean)) {
       const r = JSON.parse(line) as ProbeRecord;
