@@ -323,20 +323,24 @@ async function execute(a: ScanArgs, io: Io, probe: ScanOptions, p: Prepared): Pr
   const final = function* (): Generator<ProbeRecord> {
     if (spool) for (const r of spool.sorted()) yield judge.complete(r);
   };
+  // The baseline comparison needs every record at once: read the spool once for it and for the outputs.
+  const finished = baseline ? [...final()] : null;
   try {
-    await outputs.end(final(), { interrupted: result.interrupted }, meta);
+    await outputs.end(finished ?? final(), { interrupted: result.interrupted }, meta);
   } catch (e) {
     outputs.abort();
     throw e instanceof OutputError ? new CliError(e.message, EXIT.RUNTIME) : e;
   }
 
   let gate: number = judge.gateFailed ? EXIT.GATE_FAILED : EXIT.OK;
-  if (baseline && diffModule) {
+  if (baseline && finished && diffModule) {
     const { diffScans, diffExitCode, formatDiffTable } = diffModule;
     // Hosts this run was never asked to scan (another shard, other targets) are out of scope, not gone.
     const inScope = targetScope(specs, expandOpts);
-    const before = baseline.filter((r) => inScope(r.host, r.port));
-    const diff = diffScans(before, [...final()], { expiringDays: a.certExpiryDays });
+    // Nor has a host that an interrupted run did not reach gone: it was not measured (--resume measures it).
+    const reached = result.interrupted ? new Set(finished.map((r) => hostPortKey(r.host, r.port))) : null;
+    const before = baseline.filter((r) => inScope(r.host, r.port) && (!reached || reached.has(hostPortKey(r.host, r.port))));
+    const diff = diffScans(before, finished, { expiringDays: a.certExpiryDays });
     io.stderr.write(`\nChanges against the baseline ${a.baseline}:\n${formatDiffTable(diff)}\n`);
     if (diffExitCode(diff, 'regression') !== 0) gate = EXIT.GATE_FAILED;
   }

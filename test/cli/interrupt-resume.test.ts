@@ -48,8 +48,8 @@ async function firstRecords(file: string, timeoutMs = 20_000): Promise<void> {
 }
 
 /** Runs the scan into `out` and interrupts it with SIGINT after the first records. */
-async function interruptedScan(out: string) {
-  const child = spawnCli(['scan', ...targets, '-f', 'ndjson', '-o', out, ...PROBE]);
+async function interruptedScan(out: string, extra: string[] = []) {
+  const child = spawnCli(['scan', ...targets, '-f', 'ndjson', '-o', out, ...PROBE, ...extra]);
   const exited = waitExit(child, 40_000);
   await firstRecords(out);
   const sentAt = Date.now();
@@ -113,6 +113,20 @@ describe('Ctrl-C then --resume', () => {
     expect(text2.startsWith(text1)).toBe(true);
     const all = parseNdjson(text2).map(keyOf); // the half line is gone: every line parses
     expect([...all].sort()).toEqual(expected);
+  });
+
+  it('--baseline on an interrupted run: the hosts it did not reach are not measured, not "disappeared"', async () => {
+    const base = join(tmp.dir, 'baseline.ndjson');
+    const full = await runCli(['scan', ...targets, '-f', 'ndjson', '-o', base, ...PROBE], { timeoutMs: 60_000 });
+    expect(full.code, full.stderr).toBe(0);
+    const out = join(tmp.dir, 'against-baseline.ndjson');
+    const r = await interruptedScan(out, ['--baseline', base]);
+    expect(r.code, r.stderr).toBe(130);
+    const done = parseNdjson(readFileSync(out, 'utf8')).length;
+    expect(done, 'the scan was really cut short').toBeLessThan(expected.length);
+    // The comparison covers exactly the hosts this run reached, and finds none of them gone.
+    expect(r.stderr).toContain(`rdprobe diff: ${done} hosts before, ${done} hosts after`);
+    expect(r.stderr).not.toMatch(/host disappeared/);
   });
 
   it('a second SIGINT quits at once (130) instead of waiting for the hosts in flight', async () => {
