@@ -1,26 +1,14 @@
 /**
  * The facts of one host that fit on one line: what the scaled table prints per host and what the HTML report's host
  * table sorts and filters on. One place computes them, so both views say the same thing about a host.
- *
- * Fields other engineers are adding to the record (schema 3: `tls.versions` "ssl2.0"/"ssl3.0",
- * `tls.cipher_suites`) are read when present; a record without them gives null ("not measured").
+ * A record without `tls.cipher_suites` (the deep mode did not run) gives a null weakest suite ("not measured").
  */
 import { TLS_VERSION_KEYS, type Finding, type ProbeRecord, type Severity, type Status } from '../record.js';
-import { CIPHER_STRENGTHS, type CipherStrength } from '../analysis/cipher-strength.js';
+import { compareStrength, type CipherStrength } from '../analysis/cipher-strength.js';
 import { hostPortKey } from '../targets/key.js';
 import { bySeverityDesc } from './common.js';
 
-/** Every protocol version a record may carry in `tls.versions`, oldest first (SSL keys from schema 3 on). */
-export const VERSION_ORDER: readonly string[] = ['ssl2.0', 'ssl3.0', ...TLS_VERSION_KEYS];
-
-/** One accepted cipher suite as `tls.cipher_suites[version][]` carries it (schema 3); only what we read. */
-interface SuiteEntry {
-  id?: string;
-  name?: string | null;
-  strength?: string | null;
-}
-
-export interface WeakestSuite {
+interface WeakestSuite {
   strength: CipherStrength;
   /** The suite's IANA name (or its id when unnamed). */
   name: string;
@@ -52,37 +40,29 @@ export interface HostFacts {
   top: Pick<Finding, 'id' | 'severity' | 'title'> | null;
 }
 
-export function hostLabel(r: Pick<ProbeRecord, 'target' | 'host' | 'port'>): string {
+function hostLabel(r: Pick<ProbeRecord, 'target' | 'host' | 'port'>): string {
   const endpoint = hostPortKey(r.host, r.port);
   return r.target === r.host ? endpoint : r.target;
 }
 
 /** Accepted versions, oldest first, and whether any version was measured at all. */
 function versions(r: ProbeRecord): { accepted: string[]; measured: boolean } {
-  const v = (r.tls?.versions ?? {}) as Record<string, boolean | null | undefined>;
-  const keys = [...VERSION_ORDER, ...Object.keys(v).filter((k) => !VERSION_ORDER.includes(k))];
+  const v = r.tls?.versions;
   return {
-    accepted: keys.filter((k) => v[k] === true),
-    measured: keys.some((k) => v[k] === true || v[k] === false),
+    accepted: TLS_VERSION_KEYS.filter((k) => v?.[k] === true),
+    measured: TLS_VERSION_KEYS.some((k) => v?.[k] === true || v?.[k] === false),
   };
 }
 
-function isStrength(s: unknown): s is CipherStrength {
-  return typeof s === 'string' && (CIPHER_STRENGTHS as readonly string[]).includes(s);
-}
-
-/** The weakest accepted suite over every version of `tls.cipher_suites` (schema 3), or null without that list. */
-export function weakestSuite(r: ProbeRecord): WeakestSuite | null {
-  const suites = (r.tls as { cipher_suites?: Record<string, SuiteEntry[] | null> | null } | null)?.cipher_suites;
-  if (!suites || typeof suites !== 'object') return null;
+/** The weakest accepted suite over every version of `tls.cipher_suites`, or null without that list. */
+function weakestSuite(r: ProbeRecord): WeakestSuite | null {
+  const suites = r.tls?.cipher_suites;
+  if (!suites) return null;
   let worst: WeakestSuite | null = null;
-  for (const [version, list] of Object.entries(suites)) {
-    if (!Array.isArray(list)) continue;
-    for (const s of list) {
-      if (!isStrength(s?.strength)) continue;
-      if (worst === null || CIPHER_STRENGTHS.indexOf(s.strength) < CIPHER_STRENGTHS.indexOf(worst.strength)) {
-        worst = { strength: s.strength, name: String(s.name ?? s.id ?? '?'), version };
-      }
+  for (const version of TLS_VERSION_KEYS) {
+    for (const s of suites[version] ?? []) {
+      if (s.strength === null) continue;
+      if (worst === null || compareStrength(s.strength, worst.strength) < 0) worst = { strength: s.strength, name: s.name || s.id, version };
     }
   }
   return worst;
@@ -112,11 +92,9 @@ export function hostFacts(r: ProbeRecord): HostFacts {
   };
 }
 
-/** "1.0", "SSL 3.0": a version key as people say it. */
+/** "1.0", "SSL3": a version key as the table and the line view print it. */
 export function versionLabel(key: string): string {
-  if (key.startsWith('tls')) return key.slice(3);
-  if (key.startsWith('ssl')) return `SSL${key.slice(3)}`;
-  return key;
+  return key.replace(/^tls/, '').replace(/^ssl(\d)\.0$/, 'SSL$1');
 }
 
 /** "1.2-1.3", "1.2", "none" (measured, nothing accepted) or null (not measured). */

@@ -8,7 +8,7 @@
  * colour only on a TTY without NO_COLOR unless forced by `color`. Every string that comes from a record passes
  * through forTerminal, including our own ids and titles, so no escape sequence from a server reaches the screen.
  */
-import { CIPHER_STRENGTHS } from '../analysis/cipher-strength.js';
+import { CIPHER_STRENGTHS, compareStrength } from '../analysis/cipher-strength.js';
 import {
   PROTOCOL_KEYS,
   SEVERITIES,
@@ -23,7 +23,7 @@ import { forTerminal } from './escape.js';
 import { hostPortKey } from '../targets/key.js';
 import { causeText, topCause } from '../diagnosis/findings.js';
 import { DuplicateGroups, type DuplicateGroup } from './duplicates.js';
-import { hostFacts, tlsRangeText } from './host-facts.js';
+import { hostFacts, tlsRangeText, versionLabel } from './host-facts.js';
 import { clientLines } from './clients-table.js';
 import type { OutputSink, ScanMeta, ScanSummary, SinkOptions } from './types.js';
 
@@ -83,10 +83,6 @@ function labelled(label: string, text: string): Span[] {
   return [{ text: `  ${label.padEnd(LABEL_WIDTH)}` }, { text }];
 }
 
-function versionLabel(v: string): string {
-  return v.replace(/^tls/, '').replace(/^ssl(\d)\.0$/, 'SSL$1');
-}
-
 const STRENGTH_STYLE: Record<string, Style> = { insecure: 'boldred', weak: 'red', acceptable: 'yellow', strong: 'green' };
 
 /**
@@ -100,11 +96,10 @@ function suiteLines(r: ProbeRecord): Span[][] {
   for (const v of TLS_VERSION_KEYS) {
     const list = tls.cipher_suites[v];
     if (!list || list.length === 0) continue;
-    const rank = (g: string | null) => (g === null ? -1 : CIPHER_STRENGTHS.indexOf(g as (typeof CIPHER_STRENGTHS)[number]));
     const counts = CIPHER_STRENGTHS.map((g) => [g, list.filter((s) => s.strength === g).length] as const).filter(([, n]) => n > 0);
     const spans: Span[] = [{ text: `  ${`${versionLabel(v)} suites`.padEnd(LABEL_WIDTH)}` }, { text: `${list.length} (` }];
     counts.forEach(([g, n], i) => spans.push({ text: `${n} ${g}`, style: STRENGTH_STYLE[g] }, { text: i < counts.length - 1 ? ', ' : ')' }));
-    for (const s of [...list].sort((a, b) => rank(a.strength) - rank(b.strength))) spans.push({ text: ' ' }, { text: t(s.name.replace(/^TLS_|^SSL_CK_/, '')), style: STRENGTH_STYLE[s.strength ?? ''] });
+    for (const s of [...list].sort((a, b) => compareStrength(a.strength, b.strength))) spans.push({ text: ' ' }, { text: t(s.name.replace(/^TLS_|^SSL_CK_/, '')), style: STRENGTH_STYLE[s.strength ?? ''] });
     lines.push(spans);
   }
   const extras: string[] = [];

@@ -8,6 +8,7 @@ import { catalog } from '../../src/diagnosis/catalog.js';
 import type { ProbeRecord } from '../../src/record.js';
 import { readPage, reportHosts, sha256Base64 } from '../report/page-data.js';
 import { certificate, finding, hostileRecord, okRecord, runSink, unreachableRecord } from './factory.js';
+import { auth, logon } from '../helpers/record-factory.js';
 
 const MARKUP = '</script><script>alert(1)</script><!--<img src=x onerror=alert(2)>\u2028\u2029&amp;';
 
@@ -97,5 +98,15 @@ describe('html report file', () => {
     const plain = readPage((await runSink('html', [failing, passing])).text);
     expect(reportHosts(plain).map((h) => h.facts['gate'])).toEqual([undefined, undefined]);
     expect((plain.json['rdprobe-report'] as { gate: unknown }).gate).toBeNull();
+  });
+
+  it('overview: each TLS/SSL version once, oldest first; logon counted where it completed', async () => {
+    const done = okRecord({ auth: auth({ depth: 'authz', logon: logon() }) });
+    const stopped = okRecord({ host: 'h2.example.com', target: 'h2.example.com', auth: auth({ depth: 'authz', logon: logon({ result: 'licensing_failed', reached: 'licensing' }) }) });
+    const report = readPage((await runSink('html', [done, stopped])).text).json['rdprobe-report'] as {
+      overview: { tls_versions: { version: string }[]; auth: { tested: number; logon_reached: number } };
+    };
+    expect(report.overview.tls_versions.map((v) => v.version)).toEqual(['ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3']);
+    expect(report.overview.auth).toMatchObject({ tested: 2, logon_reached: 1 });
   });
 });

@@ -3,10 +3,10 @@
  * so a /16 costs the same memory as a rack. The page draws its pictures from this; the browser test checks these
  * numbers against the records themselves.
  */
-import { PROTOCOL_KEYS, SEVERITIES, type ProbeRecord, type ProtocolKey, type Severity, type Status } from '../../record.js';
+import { logonOutcome, PROTOCOL_KEYS, SEVERITIES, TLS_VERSION_KEYS, type ProbeRecord, type ProtocolKey, type Severity, type Status } from '../../record.js';
 import { CIPHER_STRENGTHS } from '../../analysis/cipher-strength.js';
 import { DuplicateGroups, type DuplicateGroup } from '../duplicates.js';
-import { hostFacts, VERSION_ORDER, type HostFacts } from '../host-facts.js';
+import { hostFacts, type HostFacts } from '../host-facts.js';
 
 /** Host keys listed per group or per profile at most; the rest is a count (the host table filters the whole set). */
 const MAX_LISTED = 50;
@@ -17,13 +17,6 @@ function count(t: Tri, v: boolean | null | undefined): void {
   if (v === true) t.yes++;
   else if (v === false) t.no++;
   else t.unknown++;
-}
-
-/** A client profile's result as `clients[id]` carries it (schema 3); only what the overview reads. */
-interface ClientResult {
-  name?: string;
-  connects?: boolean | null;
-  fails_at?: { stage?: string; reason?: string } | null;
 }
 
 interface ClientTally {
@@ -159,19 +152,17 @@ export class OverviewCounter {
   }
 
   private addClients(r: ProbeRecord, key: string): void {
-    const clients = (r as { clients?: Record<string, ClientResult | null> | null }).clients;
-    if (!clients || typeof clients !== 'object') return;
-    for (const [id, c] of Object.entries(clients)) {
-      if (!c || typeof c !== 'object') continue;
+    if (!r.clients) return;
+    for (const [id, c] of Object.entries(r.clients)) {
       let t = this.clients.get(id);
       if (!t) {
-        t = { id, name: typeof c.name === 'string' ? c.name : id, connects: 0, locked_out: 0, unknown: 0, fails_at: Object.create(null) as Record<string, number>, locked_hosts: [] };
+        t = { id, name: c.name, connects: 0, locked_out: 0, unknown: 0, fails_at: Object.create(null) as Record<string, number>, locked_hosts: [] };
         this.clients.set(id, t);
       }
       if (c.connects === true) t.connects++;
       else if (c.connects === false) {
         t.locked_out++;
-        const stage = typeof c.fails_at?.stage === 'string' ? c.fails_at.stage : 'unknown';
+        const stage = c.fails_at?.stage ?? 'unknown';
         t.fails_at[stage] = (t.fails_at[stage] ?? 0) + 1;
         if (t.locked_hosts.length < MAX_LISTED) t.locked_hosts.push(key);
       } else t.unknown++;
@@ -179,19 +170,19 @@ export class OverviewCounter {
   }
 
   private addAuth(r: ProbeRecord): void {
-    const auth = (r as { auth?: { tested?: boolean; result?: string | null; logon?: { reached?: boolean | null } | null } | null }).auth;
-    if (!auth || typeof auth !== 'object') return;
+    const auth = r.auth;
+    if (!auth) return;
     this.auth ??= { tested: 0, results: Object.create(null) as Record<string, number>, logon_reached: 0 };
     if (!auth.tested) return;
     this.auth.tested++;
-    const result = typeof auth.result === 'string' ? auth.result : 'unknown';
-    this.auth.results[result] = (this.auth.results[result] ?? 0) + 1;
-    if (auth.logon?.reached === true) this.auth.logon_reached++;
+    this.auth.results[auth.result] = (this.auth.results[auth.result] ?? 0) + 1;
+    // "Reached": the logon completed (the server's logon notification).
+    if (logonOutcome(auth) === 'ok') this.auth.logon_reached++;
   }
 
   result(): Overview {
-    const known = VERSION_ORDER.filter((k) => this.versions.has(k));
-    const other = [...this.versions.keys()].filter((k) => !VERSION_ORDER.includes(k)).sort();
+    const known = TLS_VERSION_KEYS.filter((k) => this.versions.has(k));
+    const other = [...this.versions.keys()].filter((k) => !(TLS_VERSION_KEYS as readonly string[]).includes(k)).sort();
     return {
       hosts: this.hosts,
       status: { ...this.status },
