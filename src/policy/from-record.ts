@@ -86,8 +86,9 @@ function certificate(r: ProbeRecord): Block[] {
   if (!isWeakSignature(c.signature_algorithm)) out.push(rule(`Certificate signature: ${c.signature_algorithm}, not SHA-1 or MD5.`, 'forbid_weak_signature: true'));
   else out.push(note(`Certificate signature: ${c.signature_algorithm} on the reference host, so no forbid_weak_signature rule.`));
   if (!c.self_signed) out.push(rule('Certificate trust: CA-issued, not self-signed.', 'forbid_self_signed: true'));
-  if (c.trusted === true) out.push(rule('Certificate trust: the chain leads to a trusted root (the bundled roots plus --ca-file).', 'require_trusted_cert: true'));
   else out.push(note('Certificate trust: the reference host\'s is self-signed, so no forbid_self_signed rule.', 'forbid_self_signed: true'));
+  if (c.trusted === true) out.push(rule('Certificate trust: the chain leads to a trusted root (the bundled roots plus --ca-file).', 'require_trusted_cert: true'));
+  else out.push(note(`Certificate trust: the chain is ${c.trusted === false ? `not trusted (${c.trust_error ?? 'untrusted'})` : 'not judged'} on the reference host, so no require_trusted_cert rule.`, 'require_trusted_cert: true'));
   out.push(note('Per-host facts are never rules: thumbprint (expected_thumbprints), expiry date (min_cert_days), names.'));
   return out;
 }

@@ -105,6 +105,9 @@ describe('policy from a reference record', () => {
     const rules = text.split('\n').filter((l) => !l.startsWith('#'));
     expect(rules.join('\n')).not.toMatch(/thumbprint|AABBCCDD|srv01|not_after|days/i);
     expect(text).toContain('# Locked out of the reference host itself: mstsc-win7.');
+    // CA-issued, chain not judged: the notes say that, never "self-signed" beside an active forbid_self_signed.
+    expect(text).not.toContain('self-signed, so no forbid_self_signed rule');
+    expect(text).toContain('no require_trusted_cert rule');
   });
 
   it('round trip: the reference record passes its own policy, a record that differs fails it', () => {
