@@ -9,7 +9,7 @@ import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
 import { CLIENT_PROFILE_IDS } from '../clients/index.js';
-import { SEVERITIES } from '../record.js';
+import { SEVERITIES, type Severity } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
 import { isTargetError, parsePorts, parseShard } from '../targets/index.js';
@@ -79,12 +79,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             connectConcurrency: o['connect-concurrency'] === undefined ? undefined : positiveInt('connect-concurrency', o['connect-concurrency']),
             rate: o.rate === undefined ? null : positiveNumber('rate', o.rate),
             certExpiryDays: nonNegativeInt('cert-expiry-days', o['cert-expiry-days']),
-            failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
+            ...gateArgs(o),
             explainInline: o['explain-inline'] as boolean,
             csvRows: choice('csv-rows', o['csv-rows'], ['hosts', 'suites'] as const),
-            policyFile: o.policy as string | undefined,
-            policyPreset: o['policy-preset'] === undefined ? undefined : choice('policy-preset', o['policy-preset'], PRESET_NAMES),
-            policyFlags: policyFlags(o),
             baseline: o.baseline as string | undefined,
             resume: o.resume as string | undefined,
             progress: o.progress as boolean,
@@ -205,9 +202,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
             files: o.files as string[],
             format: o.format === undefined ? undefined : choice('format', o.format, OUTPUT_FORMATS),
             outputs: outputList(o.output),
-            failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
-            policyFile: o.policy as string | undefined,
-            policyFlags: policyFlags(o),
+            ...gateArgs(o),
             partial: o.partial as boolean,
             explainInline: o['explain-inline'] as boolean,
             quiet: o.quiet as boolean,
@@ -423,6 +418,16 @@ function clientIds(name: string, v: unknown, allowAll: boolean): string[] {
 function policyValue(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
   return v;
+}
+
+/** The gate's arguments (the options gateOptions declares), read the same way for scan and merge. */
+function gateArgs(o: Record<string, unknown>): { failOn: Severity | 'none' | undefined; policyFile: string | undefined; policyPreset: string | undefined; policyFlags: Record<string, unknown> } {
+  return {
+    failOn: o['fail-on'] === undefined ? undefined : choice('fail-on', o['fail-on'], FAIL_ON),
+    policyFile: o['policy'] as string | undefined,
+    policyPreset: o['policy-preset'] === undefined ? undefined : choice('policy-preset', o['policy-preset'], PRESET_NAMES),
+    policyFlags: policyFlags(o),
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ export interface MergeArgs {
   outputs: string[];
   failOn: Severity | 'none' | undefined;
   policyFile: string | undefined;
+  policyPreset: string | undefined;
   policyFlags: Record<string, unknown>;
   /** Missing or repeated shards, cut lines: warnings the report carries instead of errors. */
   partial: boolean;
@@ -49,7 +50,7 @@ export async function runMergeCommand(a: MergeArgs, io: Io): Promise<number> {
     const clash = s.path !== null ? inputs.find((f) => sameFile(f, s.path!)) : undefined;
     if (clash) throw new CliError(`-o ${s.path} would overwrite the input ${clash}; write the output elsewhere`);
   }
-  const policy = await gatePolicy(a.policyFile, a.policyFlags);
+  const policy = await gatePolicy(a.policyFile, a.policyFlags, a.policyPreset);
 
   // Judged as the scan would have: its cert-expiry threshold, and its policy unless this run gives one. The Judge is
   // made with the first record, which tells how the scan ran.

@@ -48,6 +48,12 @@ describe.concurrent('merge: the shards of one scan', () => {
     expect(merged.map((m) => m['findings'])).toEqual(whole.map((m) => m['findings']));
   });
 
+  it('--policy-preset judges the merged records with the preset, as --policy does (it was accepted and ignored)', async () => {
+    const r = await runCli(['merge', shard(1), shard(2), shard(3), '--policy-preset', 'intermediate', '-f', 'ndjson']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(parseNdjson(r.stdout).every((x) => (x['findings'] as { id: string }[]).some((f) => f.id === 'policy_unreachable'))).toBe(true);
+  });
+
   it('gates like the unsharded scan: --fail-on high fails on the unreachable hosts (exit 1), json says where it came from', async () => {
     const out = at('gate.json');
     const r = await runCli(['merge', shard(1), shard(2), shard(3), '--fail-on', 'high', '-o', out]);
