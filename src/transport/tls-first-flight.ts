@@ -58,6 +58,7 @@ export async function exchangeFirstFlight(conn: RdpConnection, hello: HelloToSen
   // MAX_FIRST_FLIGHT_RECORDS records is not one: a peer dribbling bytes cannot make this quadratic.
   let whole = 0;
   let records = 0;
+  let complete: FirstFlight | null = null;
   const lengthOf = (b: Uint8Array): number | null => {
     if (b.length > 0 && (b[0]! & 0x80) === 0) {
       const before = records;
@@ -81,7 +82,11 @@ export async function exchangeFirstFlight(conn: RdpConnection, hello: HelloToSen
     }
     const f = readFirstFlight(b.subarray(0, b[0]! & 0x80 ? b.length : whole), opts);
     if (f.kind !== 'empty') partial = f;
-    if (f.complete) return f.consumed;
+    if (f.complete) {
+      // The decode of the complete flight is the answer (for TLS 1.3 it took a key agreement and a decryption).
+      complete = f;
+      return f.consumed;
+    }
     if (records >= MAX_FIRST_FLIGHT_RECORDS) throw new DecodeError('tls', whole, `more than ${MAX_FIRST_FLIGHT_RECORDS} records without a complete first flight`);
     return null;
   };
@@ -94,8 +99,8 @@ export async function exchangeFirstFlight(conn: RdpConnection, hello: HelloToSen
   });
   try {
     stream.write(hello.bytes);
-    const bytes = await reader.next(lengthOf, budget, 'TLS server first flight');
-    return done('complete', readFirstFlight(bytes, opts), null);
+    await reader.next(lengthOf, budget, 'TLS server first flight');
+    return done('complete', complete, null);
   } catch (e) {
     if (e instanceof DecodeError) return done('malformed', partial, e.message);
     if (e instanceof TransportError) {
