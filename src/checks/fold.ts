@@ -9,7 +9,7 @@ import { suiteStrength } from '../analysis/cipher-strength.js';
 import { analyzeChain, trustStore } from '../analysis/trust.js';
 import type { FirstFlight } from '../../protocol/tls/flight.js';
 import { SSL2_CIPHER_SPECS } from '../../protocol/tls/sslv2.js';
-import { cipherSuiteInfo } from '../../protocol/tls/suites.js';
+import { cipherSuiteInfo, cipherSuiteName } from '../../protocol/tls/suites.js';
 import {
   PROTOCOL_KEYS,
   RECORD_SCHEMA_VERSION,
@@ -140,7 +140,7 @@ function suiteEntry(v: TlsVersionKey, id: number): CipherSuiteEntry {
   const s = cipherSuiteInfo(id);
   return {
     id: `0x${id.toString(16).padStart(4, '0')}`,
-    name: s?.iana ?? `unknown(0x${id.toString(16).padStart(4, '0')})`,
+    name: cipherSuiteName(id),
     openssl_name: s?.openssl ?? null,
     kex: s?.kx ?? 'unknown',
     auth: s?.auth ?? 'unknown',

@@ -12,7 +12,7 @@ import { forTerminal } from '../output/escape.js';
 import type { OutputFormat } from '../output/index.js';
 import { Outputs, OutputError } from '../output/outputs.js';
 import { RecordSpool } from '../output/spool.js';
-import type { ProbeRecord, Severity } from '../record.js';
+import type { ProbeRecord, ScanInfo, Severity } from '../record.js';
 import { policyDigest, unshardedInfo } from '../scan/info.js';
 import { MergeError, readShards, type ShardedScan } from '../scan/shards.js';
 import { VERSION } from '../version.js';
@@ -55,10 +55,12 @@ export async function runMergeCommand(a: MergeArgs, io: Io): Promise<number> {
   // Judged as the scan would have: its cert-expiry threshold, and its policy unless this run gives one. The Judge is
   // made with the first record, which tells how the scan ran.
   let judge: Judge | null = null;
-  let stampPolicy: string | null = null;
+  // Every record is stamped as the whole scan's are: no shard, the policy they are judged with (one object for all).
+  let stamp: ScanInfo | null = null;
   const makeJudge = (scan: ShardedScan): Judge => {
     const days = scan.info.options['cert_expiry_days'];
-    stampPolicy = policy ? policyDigest(policy) : scan.info.policy;
+    const stampPolicy = policy ? policyDigest(policy) : scan.info.policy;
+    stamp = unshardedInfo(scan.info, stampPolicy);
     if (policy && scan.info.policy !== null && scan.info.policy !== stampPolicy && !a.quiet) {
       io.stderr.write('rdprobe: the shards were judged with another policy: judged again with this one\n');
     }
@@ -78,8 +80,7 @@ export async function runMergeCommand(a: MergeArgs, io: Io): Promise<number> {
       partial: a.partial,
       onRecord: (r, scan) => {
         judge ??= makeJudge(scan);
-        // Stamped as the whole scan's records are: no shard, the policy they are judged with.
-        r.scan = unshardedInfo(scan.info, stampPolicy);
+        r.scan = stamp;
         spool.add(judge.judge(r));
       },
     });

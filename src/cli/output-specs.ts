@@ -16,12 +16,6 @@ export function formatFromExtension(path: string): OutputFormat | null {
   return ext.length > 1 ? (BY_EXTENSION[ext[ext.length - 1]!] ?? null) : null;
 }
 
-/** The format of a single output: -f, else the extension, else table on a terminal and ndjson otherwise. */
-export function formatFor(output: string | undefined, stdoutIsTty: boolean): OutputFormat {
-  if (output) return formatFromExtension(output) ?? 'ndjson';
-  return stdoutIsTty ? 'table' : 'ndjson';
-}
-
 /** The same file, however it was spelled (symlinks resolved for files that exist; case-insensitive on Windows). */
 export function sameFile(a: string, b: string): boolean {
   const canon = (p: string): string => {

@@ -5,7 +5,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
 import type { ScanOptions } from '../checks/index.js';
 import { ALL_CLIENTS } from '../checks/client-plans.js';
 import { loadScan, ScanFileError } from '../diff/index.js';
@@ -14,6 +13,7 @@ import type { MeasuredRecord, ProbeRecord } from '../record.js';
 import { runScan } from '../scan/runner.js';
 import { expandTargetsSync, isTargetError } from '../targets/index.js';
 import { hostPortKey } from '../targets/key.js';
+import { sameFile } from './output-specs.js';
 import { tcpDialer } from '../transport/dialer.js';
 import { resolveHost } from '../transport/resolve.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -87,7 +87,7 @@ function* take<T>(it: Iterable<T>, n: number): Generator<T> {
 export async function runPolicyFrom(a: PolicyFromArgs, io: Io): Promise<number> {
   const fromFile = isScanFile(a.from);
   if (!fromFile && a.host !== undefined) throw new CliError(`--host picks a record of a scan file, and ${a.from} is not a file`);
-  if (fromFile && a.output !== undefined && resolvePath(a.output) === resolvePath(a.from)) throw new CliError(`-o ${a.output} would overwrite the --from file`);
+  if (fromFile && a.output !== undefined && sameFile(a.output, a.from)) throw new CliError(`-o ${a.output} would overwrite the --from file`);
   let record: ProbeRecord;
   if (fromFile) {
     try {

@@ -7,7 +7,7 @@ import type { Dialer } from '../transport/dialer.js';
 import { TransportError } from '../transport/errors.js';
 import type { MeasuredRecord } from '../record.js';
 import { AuthGate } from './auth-gate.js';
-import { defaultConnectConcurrency, socketCap } from './limits.js';
+import { defaultConnectConcurrency, openFileLimit, socketCap } from './limits.js';
 import { Slots } from './slots.js';
 
 /**
@@ -78,7 +78,9 @@ type FirstConnect = ({ ok: true; stream: Duplex } | { ok: false; error: unknown 
 
 export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<RunnerTarget>, o: RunOptions): Promise<RunResult> {
   const concurrency = Math.max(1, o.concurrency);
-  const connectConcurrency = Math.max(1, o.connectConcurrency ?? defaultConnectConcurrency(concurrency));
+  // The open-file limit, read once (from /proc on Linux): both caps below are made from it.
+  const fdLimit = openFileLimit();
+  const connectConcurrency = Math.max(1, o.connectConcurrency ?? defaultConnectConcurrency(concurrency, fdLimit));
   const hostLimit = pLimit(concurrency);
   // The connect stage starts small and grows while its connects are slow (silent addresses waiting out their
   // timeout), up to --connect-concurrency: refused or answered connects finish in milliseconds and need few slots,
@@ -95,7 +97,7 @@ export async function runScan(targets: Iterable<RunnerTarget> | AsyncIterable<Ru
   }, CONNECT_SLOW_MS / 2);
   grower.unref();
   const perHost = connectionsPerHost(o.probe);
-  const socketSlots = new Slots(Math.max(perHost, o.maxSockets ?? socketCap(connectConcurrency, concurrency * perHost)));
+  const socketSlots = new Slots(Math.max(perHost, o.maxSockets ?? socketCap(connectConcurrency, concurrency * perHost, fdLimit)));
   const dialer = rateLimited(resilient(o.dialer), o.rate);
   const dial: Dialer = (...args) => socketLimitedDial(socketSlots, dialer, args);
   const authGate = o.authGate ?? (o.probe.auth ? new AuthGate() : undefined);
@@ -241,45 +243,21 @@ function firstThen(first: FirstConnect, dial: Dialer): Dialer {
 export const UNANSWERED_PER_HOST = 3;
 
 /**
- * A slot of `gate` is held from dial until the server's first byte arrives on the connection, or it closes: see
- * UNANSWERED_PER_HOST. Listening for 'data' changes nothing for the connection's readers: the frame reader reads
- * by 'data' events too, and this listener is gone after the first.
+ * Dials with a slot of `slots` held from before the dial until the first of `until` happens on the connection (or
+ * the dial fails): the one mechanism behind the scan-wide socket cap and the per-host answer gate.
  */
-export function answerPaced(dialer: Dialer, gate: Slots): Dialer {
-  return (...args) => {
-    const open = (): Promise<Duplex> =>
-      dialer(...args).then(
-        (s) => {
-          let held = true;
-          const release = (): void => {
-            if (!held) return;
-            held = false;
-            s.off('data', release);
-            s.off('close', release);
-            gate.give();
-          };
-          s.once('data', release);
-          s.once('close', release);
-          return s;
-        },
-        (e: unknown) => {
-          gate.give();
-          throw e;
-        },
-      );
-    return gate.tryTake() ? open() : gate.take().then(open);
-  };
-}
-
-/**
- * A socket slot is held from dial until the socket closes, so the scan-wide cap counts open sockets, not
- * connection attempts.
- */
-function socketLimitedDial(slots: Slots, dialer: Dialer, args: Parameters<Dialer>): Promise<Duplex> {
+function holdingSlot(slots: Slots, dial: () => Promise<Duplex>, until: readonly ('data' | 'close')[]): Promise<Duplex> {
   const open = (): Promise<Duplex> =>
-    dialer(...args).then(
+    dial().then(
       (s) => {
-        s.once('close', () => slots.give());
+        let held = true;
+        const release = (): void => {
+          if (!held) return;
+          held = false;
+          for (const ev of until) s.off(ev, release);
+          slots.give();
+        };
+        for (const ev of until) s.once(ev, release);
         return s;
       },
       (e: unknown) => {
@@ -288,6 +266,23 @@ function socketLimitedDial(slots: Slots, dialer: Dialer, args: Parameters<Dialer
       },
     );
   return slots.tryTake() ? open() : slots.take().then(open);
+}
+
+/**
+ * A slot of `gate` is held from dial until the server's first byte arrives on the connection, or it closes: see
+ * UNANSWERED_PER_HOST. Listening for 'data' changes nothing for the connection's readers: the frame reader reads
+ * by 'data' events too, and this listener is gone after the first.
+ */
+export function answerPaced(dialer: Dialer, gate: Slots): Dialer {
+  return (...args) => holdingSlot(gate, () => dialer(...args), ['data', 'close']);
+}
+
+/**
+ * A socket slot is held from dial until the socket closes, so the scan-wide cap counts open sockets, not
+ * connection attempts.
+ */
+function socketLimitedDial(slots: Slots, dialer: Dialer, args: Parameters<Dialer>): Promise<Duplex> {
+  return holdingSlot(slots, () => dialer(...args), ['close']);
 }
 
 /** Out of file descriptors is our problem, not the server's: wait and retry instead of reporting a failure. */

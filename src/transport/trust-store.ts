@@ -5,16 +5,12 @@
  * says what it trusts. Used by the credential gate of the authentication test (src/checks/auth.ts).
  */
 import { x509Certificate } from '../../protocol/node-crypto.js';
-import { readFile } from 'node:fs/promises';
-import { readErrorText } from '../read-error.js';
 
 export interface TrustStore {
   /** PEM certificates for tls.connect's `ca` option. */
   readonly ca: readonly string[];
   /** Certificates added by --ca-file (0 without one). */
   readonly added: number;
-  /** SHA-256 fingerprints of the added certificates (what a record's scan stamp can digest instead of a path). */
-  readonly addedFingerprints: readonly string[];
 }
 
 /** A --ca-file that cannot be used: the message is one line, for the CLI. */
@@ -29,7 +25,7 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/
 
 /** Node's own CA list, nothing added. */
 export function systemTrustStore(): TrustStore {
-  return { ca: rootCertificates(), added: 0, addedFingerprints: [] };
+  return { ca: rootCertificates(), added: 0 };
 }
 
 /**
@@ -39,23 +35,12 @@ export function systemTrustStore(): TrustStore {
 export function trustStoreFromPem(text: string, source: string): TrustStore {
   const blocks = text.replace(/^\uFEFF/, '').match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new TrustStoreError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`);
-  const fingerprints = blocks.map((pem, i) => {
+  blocks.forEach((pem, i) => {
     try {
-      return x509Certificate(pem).fingerprint256.replace(/:/g, '');
+      x509Certificate(pem);
     } catch {
       throw new TrustStoreError(`${source}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
     }
   });
-  return { ca: [...rootCertificates(), ...blocks], added: blocks.length, addedFingerprints: fingerprints };
-}
-
-/** Reads --ca-file. Throws TrustStoreError (one line) when it cannot be read or holds no usable certificate. */
-export async function loadTrustStore(path: string): Promise<TrustStore> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new TrustStoreError(`${path}: cannot read the CA file (${readErrorText(e)})`);
-  }
-  return trustStoreFromPem(text, path);
+  return { ca: [...rootCertificates(), ...blocks], added: blocks.length };
 }

@@ -2,7 +2,7 @@
  * Every version probe of a host in one map: the version check's own connections, the TLS 1.2 hello that rode on
  * the ssl/hybrid probe, and the deep mode's SSL 2.0/3.0. The fold and the deep checks read versions only from here.
  */
-import type { TlsVersionKey } from '../../record.js';
+import { TLS_VERSION_KEYS, type TlsVersionKey } from '../../record.js';
 import { wasCut, type Need, type Results } from '../contract.js';
 import { protocolCheckName, type ProtocolProbeResult } from '../protocols.js';
 import type { TlsLegacyResult } from './legacy.js';
@@ -22,7 +22,7 @@ export function versionProbes(r: Pick<Results, 'get'>): Partial<Record<TlsVersio
 /** The versions a probe saw accepted, oldest first. */
 export function acceptedVersions(r: Pick<Results, 'get'>): TlsVersionKey[] {
   const p = versionProbes(r);
-  return (['ssl2.0', 'ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3'] as const).filter((v) => p[v]?.attempt.accepted === true);
+  return TLS_VERSION_KEYS.filter((v) => p[v]?.attempt.accepted === true);
 }
 
 /**
