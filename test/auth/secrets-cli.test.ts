@@ -62,7 +62,7 @@ describe('no secret in any output (scripted server, marker password)', () => {
       const s = await scriptedServer(pem, '127.0.53.20', { password: MARKER, logon: { steps: [{ send: 'license_error', errorCode: STATUS_VALID_CLIENT, stateTransition: ST_NO_TRANSITION }, { send: 'demand_active' }, { send: 'server_finalization' }, { send: 'save_session_info', info: { type: 'logon', domain: '', userName: USER, sessionId: 4 } }] } });
       servers.push(s);
       const dir = join(tmp.dir, name.replace(/\W+/g, '-'));
-      const outs = ['scan.ndjson', 'scan.json', 'scan.csv', 'scan.xml', 'scan.sarif', 'scan.txt'].map((f) => join(dir, f));
+      const outs = ['scan.ndjson', 'scan.json', 'scan.csv', 'scan.xml', 'scan.sarif', 'scan.txt', 'scan.html'].map((f) => join(dir, f));
       const base = [s.target, '--user', USER, '--auth-hosts', s.target, '--pin', s.sha1, ...LEAN, '--explain-inline', ...extra];
       mkdirSync(dir, { recursive: true });
       const a = await scanWith([...base, ...outs.flatMap((o) => ['-o', o])], password);
