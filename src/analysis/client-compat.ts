@@ -28,7 +28,7 @@ export interface VerdictContext {
 }
 
 /** CredSSP TSRequest version 5 brought the CVE-2018-0886 fix ([MS-CSSP] 2.2.1, clientNonce). */
-export const CREDSSP_PATCHED_VERSION = 5;
+const CREDSSP_PATCHED_VERSION = 5;
 
 type Path = FactPath | OptionalFactPath;
 

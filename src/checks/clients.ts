@@ -64,7 +64,7 @@ export const CLIENTS: Check<ClientsCheckResult> = {
 };
 
 /** The record's `clients`: a verdict per profile simulated, in report order. */
-export function clientsSection(result: ClientsCheckResult, core: CoreSections): Record<string, ClientVerdict> {
+function clientsSection(result: ClientsCheckResult, core: CoreSections): Record<string, ClientVerdict> {
   const byId = new Map(result.plans.flatMap((p) => p.profiles.map((id) => [id, p.seen] as const)));
   const ctx = { host: core.host, certificate: core.certificate, credssp: core.credssp, tls: core.tls };
   return Object.fromEntries(CLIENT_PROFILES.filter((p) => byId.has(p.id)).map((p) => [p.id, clientVerdict(p, byId.get(p.id)!, ctx)]));

@@ -25,7 +25,7 @@ import type { AuthSession, Check, CheckContext } from './contract.js';
 import { toFailure } from './steps/failure.js';
 
 /** ERRINFO_LICENSE_INTERNAL (0x100) .. ERRINFO_LICENSE_NO_REMOTE_CONNECTIONS (0x10A): licensing's own reasons. */
-export function isLicensingErrorInfo(code: number): boolean {
+function isLicensingErrorInfo(code: number): boolean {
   return code >= 0x100 && code <= 0x10a;
 }
 

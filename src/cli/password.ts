@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { readErrorText } from '../read-error.js';
 import { CliError, EXIT } from './exit-codes.js';
 
-export const PASSWORD_ENV = 'RDPROBE_PASSWORD';
+const PASSWORD_ENV = 'RDPROBE_PASSWORD';
 
 /** The one-line answer to `--password`: say why it does not exist and what to use instead. */
 export const NO_PASSWORD_OPTION = `there is no --password option (a password on the command line is visible to every user of the machine): set ${PASSWORD_ENV}, use --password-file FILE, or run on a terminal to be asked`;
@@ -19,7 +19,7 @@ export function isPasswordArgument(arg: string): boolean {
 }
 
 /** The file's bytes less a BOM and one trailing line break (what `echo secret > file` leaves). */
-export async function readPasswordFile(path: string): Promise<Uint8Array> {
+async function readPasswordFile(path: string): Promise<Uint8Array> {
   let b: Buffer;
   try {
     b = await readFile(path);

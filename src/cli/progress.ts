@@ -97,7 +97,7 @@ export class Progress {
   }
 }
 
-export function fmt(s: number): string {
+function fmt(s: number): string {
   if (!Number.isFinite(s)) return '?';
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;

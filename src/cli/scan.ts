@@ -113,7 +113,7 @@ function scanScope(a: ScanArgs, specs: string[]): ScanScope {
 }
 
 /** --clients, plus every profile a policy's clients_must_connect names (top level and hosts: entries), each once. */
-export function clientsToSimulate(given: readonly string[] | undefined, policy: Policy | null): string[] {
+function clientsToSimulate(given: readonly string[] | undefined, policy: Policy | null): string[] {
   const out = new Set(given ?? []);
   for (const id of policy?.rules.clients_must_connect ?? []) out.add(id);
   for (const h of policy?.hosts ?? []) for (const id of h.rules.clients_must_connect ?? []) out.add(id);

@@ -98,7 +98,7 @@ function freshen(spec: ClientHelloSpec, serverName: string): ClientHelloSpec {
   };
 }
 
-export function helloFromFacts(f: HelloFacts, serverName: string): ClientHelloSpec {
+function helloFromFacts(f: HelloFacts, serverName: string): ClientHelloSpec {
   const numbers = f.versions.map((v) => TLS_VERSION_NUMBERS[v]).sort((a, b) => b - a);
   const highest = numbers[0]!;
   const offers13 = highest === TLS13_VERSION;

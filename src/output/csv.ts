@@ -7,7 +7,7 @@
  * Every cell goes through forCsvCell (formula-injection guard; see there for why numbers stay numeric).
  */
 import { PROTOCOL_KEYS, TLS_VERSION_KEYS, type CipherSuiteEntry, type ProbeRecord } from '../record.js';
-import { CIPHER_STRENGTHS } from '../analysis/cipher-strength.js';
+import { CIPHER_STRENGTHS, compareStrength } from '../analysis/cipher-strength.js';
 import { maxSeverity, writeChunk } from './common.js';
 import { forCsvCell, type CsvValue } from './escape.js';
 import type { OutputSink, SinkOptions } from './types.js';
@@ -73,12 +73,11 @@ function suites(r: ProbeRecord): CipherSuiteEntry[] {
 
 /** The weakest accepted suite (insecure first), null without the deep mode's list. */
 function weakest(r: ProbeRecord): CipherSuiteEntry | null {
-  const rank = (s: CipherSuiteEntry) => (s.strength === null ? -1 : CIPHER_STRENGTHS.indexOf(s.strength));
-  return suites(r).reduce<CipherSuiteEntry | null>((w, s) => (w === null || rank(s) < rank(w) ? s : w), null);
+  return suites(r).reduce<CipherSuiteEntry | null>((w, s) => (w === null || compareStrength(s.strength, w.strength) < 0 ? s : w), null);
 }
 
 /** The long form (--csv-rows suites): one row per host, version and accepted suite, for pivot tables. */
-export const SUITE_COLUMNS = ['target', 'host', 'port', 'version', 'order', 'suite_id', 'suite', 'openssl_name', 'kex', 'auth', 'cipher', 'bits', 'pfs', 'strength', 'server_preference'] as const;
+const SUITE_COLUMNS = ['target', 'host', 'port', 'version', 'order', 'suite_id', 'suite', 'openssl_name', 'kex', 'auth', 'cipher', 'bits', 'pfs', 'strength', 'server_preference'] as const;
 
 function suiteRows(r: ProbeRecord): string {
   let out = '';

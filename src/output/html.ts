@@ -27,7 +27,7 @@ const MAX_TARGETS_SHOWN = 200;
 const DEFAULT_SOON_DAYS = 30;
 
 /** The catalog's text of one finding id, as the page shows it (events resolved to their log and query). */
-export function catalogForPage(id: string): unknown {
+function catalogForPage(id: string): unknown {
   if (!isFindingId(id)) return null;
   const e = catalog[id];
   return {

@@ -12,6 +12,7 @@ import { CIPHER_STRENGTHS, compareStrength } from '../analysis/cipher-strength.j
 import {
   PROTOCOL_KEYS,
   SEVERITIES,
+  severityRank,
   TLS_VERSION_KEYS,
   type Finding,
   type ProbeRecord,
@@ -306,14 +307,14 @@ const SEVERITY_SHORT: Record<Severity, string> = { critical: 'CRIT', high: 'HIGH
 /** Column widths of the one-line view (a longer host name pushes its own line, never clips). */
 const COLUMNS = { host: 16, status: 12, nla: 4, tls: 8, weakest: 11, cert: 9 };
 
-export function renderLineHeader(color = false): string {
+function renderLineHeader(color = false): string {
   const c = COLUMNS;
   const text = `${'host'.padEnd(c.host)} ${'status'.padEnd(c.status)}${'NLA'.padEnd(c.nla)}${'TLS'.padEnd(c.tls)}${'weakest'.padEnd(c.weakest)}${'cert'.padEnd(c.cert)}findings`;
   return `${renderLine([{ text, style: 'bold' }], color)}\n`;
 }
 
 /** One host on one line: status, NLA, TLS range, weakest suite, days to certificate expiry, findings and the top one. */
-export function renderHostLine(r: ProbeRecord, color = false): string {
+function renderHostLine(r: ProbeRecord, color = false): string {
   const f = hostFacts(r);
   const c = COLUMNS;
   const cert = f.cert_days === null ? '-' : f.cert_expired ? 'expired' : `${f.cert_days}d`;
@@ -351,7 +352,7 @@ class FindingIndex {
 
   render(color: boolean): string {
     if (this.ids.size === 0) return '';
-    const rows = [...this.ids.entries()].sort((a, b) => SEVERITIES.indexOf(b[1].severity) - SEVERITIES.indexOf(a[1].severity) || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : 1));
+    const rows = [...this.ids.entries()].sort((a, b) => severityRank(b[1].severity) - severityRank(a[1].severity) || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : 1));
     const lines: Span[][] = [[{ text: 'Findings', style: 'bold' }, { text: ' (hosts per id; rdprobe explain <id>: causes, server events, checks, fixes)' }]];
     const tag = (sev: Severity): Span[] => [{ text: '  ' }, { text: SEVERITY_SHORT[sev].padEnd(5), style: SEVERITY_STYLE[sev] }];
     for (const [id, e] of rows.filter(([, e]) => atLeast(e.severity, 'high'))) {

@@ -159,7 +159,7 @@ function tlsKey(v: PolicyForbiddableVersion): TlsVersionKey {
 }
 
 /** A forbid_suites / allow_suites pattern (already upper-case) as a whole-name matcher. */
-export function suitePattern(glob: string): RegExp {
+function suitePattern(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[*?]/g, (c) => (c === '*' ? '.*' : '.'))}$`, 'i');
 }
 

@@ -62,7 +62,7 @@ export function candidateSuites(v: Exclude<TlsVersionKey, 'ssl2.0'>): readonly n
 }
 
 /** Groups offered by default, in a modern client's order, then the rest a server might still choose. */
-export const OFFERED_GROUPS: readonly number[] = [X25519, SECP256R1, SECP384R1, SECP521R1, X448, FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192];
+const OFFERED_GROUPS: readonly number[] = [X25519, SECP256R1, SECP384R1, SECP521R1, X448, FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192];
 
 /** Signature schemes of every TLS 1.2 and 1.3 client in use (RSA, PSS, ECDSA, EdDSA, SHA-1 for old servers). */
 const SIGNATURE_SCHEMES: readonly number[] = [

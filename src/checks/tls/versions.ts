@@ -41,7 +41,7 @@ export function toProbe(a: Answer): VersionProbe {
 }
 
 /** Everything rdprobe offers for `v`: the version probe's hello (also the start of the suite enumeration). */
-export const fullOffer = (v: Exclude<TlsVersionKey, 'ssl2.0'>) => ({ suites: candidateSuites(v) });
+const fullOffer = (v: Exclude<TlsVersionKey, 'ssl2.0'>) => ({ suites: candidateSuites(v) });
 
 async function ride(conn: RdpConnection, ctx: CheckContext): Promise<VersionProbe> {
   const hello = helloFor(ctx, { version: RIDING_VERSION, ...fullOffer(RIDING_VERSION) });

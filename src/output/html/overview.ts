@@ -3,7 +3,7 @@
  * so a /16 costs the same memory as a rack. The page draws its pictures from this; the browser test checks these
  * numbers against the records themselves.
  */
-import { logonOutcome, PROTOCOL_KEYS, SEVERITIES, TLS_VERSION_KEYS, type ProbeRecord, type ProtocolKey, type Severity, type Status } from '../../record.js';
+import { logonOutcome, PROTOCOL_KEYS, SEVERITIES, severityRank, TLS_VERSION_KEYS, type ProbeRecord, type ProtocolKey, type Severity, type Status } from '../../record.js';
 import { CIPHER_STRENGTHS } from '../../analysis/cipher-strength.js';
 import { DuplicateGroups, type DuplicateGroup } from '../duplicates.js';
 import { hostFacts, type HostFacts } from '../host-facts.js';
@@ -195,7 +195,7 @@ export class OverviewCounter {
       hosts_by_max_severity: { ...this.hostsBySeverity },
       findings_by_id: [...this.byId.entries()]
         .map(([id, e]) => ({ id, ...e }))
-        .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || b.hosts - a.hosts || (a.id < b.id ? -1 : 1)),
+        .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.hosts - a.hosts || (a.id < b.id ? -1 : 1)),
       clients: [...this.clients.values()],
       duplicates: this.dups.result().map((g) => ({ ...g, total: g.members.length, members: g.members.slice(0, MAX_LISTED) })),
       udp: { ...this.udp },

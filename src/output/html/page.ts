@@ -18,7 +18,7 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** Text for HTML element content and quoted attribute values (only rdprobe's own words go through here). */
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
