@@ -9,6 +9,7 @@ import { POLICY_TLS_VERSIONS } from '../policy/index.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import { checkSwitches, DEFAULT_SCAN_OPTIONS } from '../checks/index.js';
 import { CLIENT_PROFILE_IDS } from '../clients/index.js';
+import { unknownClientIds } from '../checks/client-plans.js';
 import { SEVERITIES, type Severity } from '../record.js';
 import { DEFAULT_CONCURRENCY } from '../scan/runner.js';
 import { DEFAULT_CONNECT_CONCURRENCY } from '../scan/limits.js';
@@ -409,7 +410,7 @@ function positiveNumber(name: string, v: unknown): number {
 function clientIds(name: string, v: unknown, allowAll: boolean): string[] {
   const ids = splitList(v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String));
   if (v !== undefined && ids.length === 0) throw new CliError(`--${name} needs profile ids${allowAll ? ' or all' : ''}: ${CLIENT_PROFILE_IDS.join(', ')}`);
-  const bad = ids.filter((id) => !(allowAll && id === 'all') && !CLIENT_PROFILE_IDS.includes(id));
+  const bad = allowAll ? unknownClientIds(ids) : ids.filter((id) => !CLIENT_PROFILE_IDS.includes(id));
   if (bad.length > 0) throw new CliError(`--${name}: unknown client ${bad.map((b) => `"${b}"`).join(', ')}; the profiles are ${CLIENT_PROFILE_IDS.join(', ')}${allowAll ? ', or all' : ''}`);
   return [...new Set(ids)];
 }

@@ -11,7 +11,7 @@ export async function resolveHost(host: string, timeoutMs: number): Promise<stri
   });
   try {
     // Loaded on the first name: a scan of addresses never resolves anything.
-    const { lookup } = await import('node:dns/promises');
+    const { lookup } = process.getBuiltinModule('node:dns/promises');
     const r = await Promise.race([lookup(host, { verbatim: true }), timeout]);
     return r.address;
   } catch (e) {

@@ -29,8 +29,6 @@ export interface TlsVerification {
   error: string | null;
 }
 
-let tlsModule: typeof import('node:tls') | null = null;
-
 /**
  * Upgrades an already-negotiated RDP connection to TLS ([MS-RDPBCGR] 5.4.5.1: the TLS handshake starts right
  * after the X.224 Connection Confirm, on the same socket).
@@ -46,7 +44,7 @@ export async function startTls(socket: Duplex, range: TlsRange, budget: Budget, 
   const { ms, byDeadline } = budget.next();
   // Node's TLS (and OpenSSL's set-up behind it) loads on the first handshake: a scan that reaches no TLS server,
   // such as a sweep of closed ports, never pays for it.
-  const tls = (tlsModule ??= await import('node:tls'));
+  const tls = process.getBuiltinModule('node:tls');
   return new Promise<TlsOutcome>((resolve) => {
     let settled = false;
     const s = tls.connect({

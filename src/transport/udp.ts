@@ -71,7 +71,7 @@ export async function udpExchange(
   if (counter) counter.datagramExchanges++;
 
   // Loaded on the first exchange: the UDP check runs only on hosts that answered as RDP servers over TCP.
-  const dgram = await import('node:dgram');
+  const dgram = process.getBuiltinModule('node:dgram');
   const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
   return new Promise<UdpExchangeResult>((resolve, reject) => {
     let settled = false;
